@@ -1,0 +1,404 @@
+"""The life of a classifier job: status groups, the transition graph, and what each status implies.
+
+Sources are tagged as in ``reference/mistral-jobs-api.md``: **observed** (the cookbook's recorded
+jobs, mistralai/cookbook ``mistral/classifier_factory/*.ipynb`` at ``7ccd85fe``), **documented**
+(the OpenAPI spec or Mistral's guides), or **chosen** (the contract says nothing; this is the
+fake's decision, kept consistent everywhere).
+
+Transitions
+-----------
+``QUEUED -> VALIDATING -> VALIDATED``, then ``start`` re-queues the job: ``-> QUEUED -> RUNNING ->
+SUCCESS`` (observed). With ``auto_start`` the job goes on from ``VALIDATED`` without waiting for
+``start`` (documented: "launched immediately after validation"). ``VALIDATING ->
+FAILED_VALIDATION`` and ``RUNNING -> FAILED`` are the failure paths (chosen: no sample exists).
+``STARTED`` may stand between the re-queued ``QUEUED`` and ``RUNNING`` (chosen: the status is in
+the enum but never observed). Cancellation: any active status may go to
+``CANCELLATION_REQUESTED``, which ends in ``CANCELLED``; a job that is not running may also go
+straight to ``CANCELLED``, a running one may not (chosen, after the contract's inferred reading).
+The four terminal statuses have no way out (inferred from the names and every client's polling
+loop).
+
+A ``QUEUED`` job is in one of two places: waiting for validation (fresh), or waiting for training
+(re-queued after validation). :class:`Progress` keeps the two apart, so a path such as
+``QUEUED -> RUNNING`` is refused while ``QUEUED -> VALIDATING -> VALIDATED -> QUEUED -> RUNNING``
+is legal.
+
+What a status implies for the other fields
+------------------------------------------
+:func:`coherence_violations` checks these rules; the factories and the fake obey them.
+
+* ``created_at <= modified_at``; every event and checkpoint lies inside that interval (chosen).
+* ``fine_tuned_model`` is set exactly at ``SUCCESS`` (documented: "null if the fine-tuning job is
+  still running"), spelt ``ft:classifier:<model>:<8 hex>:<YYYYMMDD>:<first 8 of id>`` with the
+  UTC creation date (observed in three samples).
+* ``trained_tokens`` is set exactly at ``SUCCESS`` (observed).
+* ``metadata`` is always present (observed). Before validation it is ``{cost: 0.0}`` with every
+  other field null (observed at creation). Once validated, ``expected_duration_seconds``,
+  ``cost > 0``, ``cost_currency``, ``train_tokens_per_step``, ``train_tokens`` and
+  ``data_tokens`` are set (observed). ``estimated_start_time`` is set once the job was re-queued
+  for training (observed after ``start``) and null before.
+* ``hyperparameters.epochs`` is null before validation and positive after (observed);
+  ``seq_len`` is always set (the server fills in 16384, observed); every hyperparameter lies
+  inside the contract's bounds (documented).
+* ``training_files`` holds at least one file (documented by the server's 422, client-ts#70).
+* Detailed jobs: ``classifier_targets`` is ``[]`` before validation (inferred) and non-empty
+  after (observed). ``events`` are ``status-updated`` events in ascending time (observed in the
+  2025 samples) whose statuses form a legal path from ``QUEUED`` to the job's status; the
+  re-queue after ``start`` adds no event (observed), so a history ending in ``VALIDATED`` may
+  belong to a ``QUEUED`` job. ``checkpoints`` are empty until the job has run (chosen), newest
+  first, one per step (observed), with ``1 <= step_number <= training_steps``; at ``SUCCESS`` the
+  newest is the last step (chosen).
+* W&B integrations have no ``url`` before the job ran and have one at ``SUCCESS`` (observed).
+
+A short ``ClassifierJobOut`` has no history. Its status then decides whether it was validated
+(``VALIDATED``, ``STARTED``, ``RUNNING``, ``SUCCESS``, ``FAILED``: yes; ``VALIDATING``,
+``FAILED_VALIDATION``: no); for ``QUEUED`` and the two cancellation statuses the metadata decides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "FAILED_STATUSES",
+    "STATUS_GROUPS",
+    "TERMINAL_STATUSES",
+    "TRANSITIONS",
+    "IllegalTransitionError",
+    "Progress",
+    "coherence_violations",
+    "parse_status",
+]
+
+S = ClassifierJobOutStatus
+
+#: Statuses a job never leaves.
+TERMINAL_STATUSES: frozenset[ClassifierJobOutStatus] = frozenset(
+    {S.SUCCESS, S.FAILED, S.FAILED_VALIDATION, S.CANCELLED}
+)
+#: Statuses a job is still moving through: the other six.
+ACTIVE_STATUSES: frozenset[ClassifierJobOutStatus] = frozenset(S) - TERMINAL_STATUSES
+#: Terminal statuses that mean the job failed.
+FAILED_STATUSES: frozenset[ClassifierJobOutStatus] = frozenset({S.FAILED, S.FAILED_VALIDATION})
+#: The named groups that status markers and options accept, besides single statuses.
+STATUS_GROUPS: Mapping[str, frozenset[ClassifierJobOutStatus]] = MappingProxyType(
+    {
+        "all": frozenset(S),
+        "terminal": TERMINAL_STATUSES,
+        "active": ACTIVE_STATUSES,
+        "failed": FAILED_STATUSES,
+    }
+)
+
+_CANCEL = frozenset({S.CANCELLATION_REQUESTED, S.CANCELLED})
+# Successors of each status, with QUEUED split by whether validation has passed.
+_FRESH_QUEUED_NEXT = frozenset({S.VALIDATING}) | _CANCEL
+_REQUEUED_NEXT = frozenset({S.STARTED, S.RUNNING}) | _CANCEL
+_NEXT: Mapping[ClassifierJobOutStatus, frozenset[ClassifierJobOutStatus]] = {
+    S.VALIDATING: frozenset({S.VALIDATED, S.FAILED_VALIDATION}) | _CANCEL,
+    S.VALIDATED: frozenset({S.QUEUED}) | _CANCEL,
+    S.STARTED: frozenset({S.RUNNING}) | _CANCEL,
+    S.RUNNING: frozenset({S.SUCCESS, S.FAILED, S.CANCELLATION_REQUESTED}),
+    S.CANCELLATION_REQUESTED: frozenset({S.CANCELLED}),
+    **{status: frozenset() for status in TERMINAL_STATUSES},
+}
+
+#: Every status a job may move to from each status (``QUEUED`` merges its two places).
+TRANSITIONS: Mapping[ClassifierJobOutStatus, frozenset[ClassifierJobOutStatus]] = MappingProxyType(
+    {S.QUEUED: _FRESH_QUEUED_NEXT | _REQUEUED_NEXT, **_NEXT}
+)
+
+_STATUS_NAMES = ", ".join(s.value for s in S)
+
+
+def parse_status(value: ClassifierJobOutStatus | str) -> ClassifierJobOutStatus:
+    """Return the status named by ``value`` (a member or its string); list the ten on error."""
+    if isinstance(value, ClassifierJobOutStatus):
+        return value
+    try:
+        return ClassifierJobOutStatus(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown job status {value!r}; expected one of: {_STATUS_NAMES}"
+        ) from None
+
+
+class IllegalTransitionError(ValueError):
+    """A status change that the transition graph does not allow; the message says why."""
+
+
+@attrs.frozen
+class Progress:
+    """Where a job is in its life: its status and what it has been through.
+
+    >>> p = Progress().advance("VALIDATING").advance("VALIDATED").advance("QUEUED")
+    >>> p.status, p.validated, sorted(p.next_statuses())
+    (<ClassifierJobOutStatus.QUEUED: 'QUEUED'>, True, ['CANCELLATION_REQUESTED', 'CANCELLED', 'RUNNING', 'STARTED'])
+    """
+
+    #: The current status; a new job starts ``QUEUED``.
+    status: ClassifierJobOutStatus = attrs.field(default=S.QUEUED, converter=parse_status)
+    #: Validation has passed (``VALIDATED`` was reached).
+    validated: bool = False
+    #: Training has run (``RUNNING`` was reached).
+    ran: bool = False
+
+    @property
+    def requeued(self) -> bool:
+        """``QUEUED`` for training, after validation (``start`` or ``auto_start``)."""
+        return self.status is S.QUEUED and self.validated
+
+    def next_statuses(self) -> frozenset[ClassifierJobOutStatus]:
+        """The statuses this job may move to next."""
+        if self.status is S.QUEUED:
+            return _REQUEUED_NEXT if self.validated else _FRESH_QUEUED_NEXT
+        return _NEXT[self.status]
+
+    def advance(self, status: ClassifierJobOutStatus | str) -> Progress:
+        """The progress after moving to ``status``; :class:`IllegalTransitionError` if not allowed."""
+        new = parse_status(status)
+        allowed = self.next_statuses()
+        if new not in allowed:
+            where = "re-queued " if self.requeued else ""
+            choices = ", ".join(sorted(s.value for s in allowed)) or "none: it is terminal"
+            raise IllegalTransitionError(
+                f"a {where}{self.status.value} job cannot move to {new.value}; "
+                f"allowed next: {choices}"
+            )
+        return Progress(
+            status=new,
+            validated=self.validated or new is S.VALIDATED,
+            ran=self.ran or new is S.RUNNING,
+        )
+
+    def walk(self, statuses: Iterable[ClassifierJobOutStatus | str]) -> Progress:
+        """The progress after each of ``statuses`` in turn."""
+        progress = self
+        for status in statuses:
+            progress = progress.advance(status)
+        return progress
+
+
+# --- coherence -------------------------------------------------------------------------------
+
+STATUS_UPDATED = "status-updated"
+_VALIDATED_STATUSES = frozenset({S.VALIDATED, S.STARTED, S.RUNNING, S.SUCCESS, S.FAILED})
+_UNVALIDATED_STATUSES = frozenset({S.VALIDATING, S.FAILED_VALIDATION})
+_FINE_TUNED_MODEL = re.compile(
+    r"ft:classifier:(?P<model>.+):[0-9a-f]{8}:(?P<date>\d{8}):(?P<job>[0-9a-zA-Z-]{1,8})"
+)
+
+
+def coherence_violations(job: ClassifierJobOut) -> list[str]:
+    """List every way ``job`` contradicts the rules of this module; ``[]`` for a coherent job.
+
+    Factories build coherent jobs unless an override says otherwise, and so this is how a test
+    (or the fake) finds out which fields an override made inconsistent.
+    """
+    problems: list[str] = []
+    if isinstance(job, ClassifierDetailedJobOut):
+        progress = _check_history(job, problems)
+    else:
+        progress = _guess_progress(job)
+    if job.modified_at < job.created_at:
+        problems.append("modified_at is before created_at")
+    if not job.training_files:
+        problems.append("training_files is empty; the server requires at least one")
+    _check_outcome(job, problems)
+    _check_hyperparameters(job, progress, problems)
+    _check_metadata(job, progress, problems)
+    _check_integrations(job, progress, problems)
+    return problems
+
+
+def _guess_progress(job: ClassifierJobOut) -> Progress:
+    if job.status in _VALIDATED_STATUSES:
+        validated = True
+    elif job.status in _UNVALIDATED_STATUSES:
+        validated = False
+    else:
+        validated = job.metadata is not None and job.metadata.expected_duration_seconds is not None
+    ran = job.status in {S.RUNNING, S.SUCCESS, S.FAILED}
+    return Progress(status=job.status, validated=validated, ran=ran)
+
+
+def _check_history(job: ClassifierDetailedJobOut, problems: list[str]) -> Progress:
+    statuses: list[str] = []
+    previous_time = job.created_at
+    for index, event in enumerate(job.events):
+        if not job.created_at <= event.created_at <= job.modified_at:
+            problems.append(f"events[{index}].created_at is outside [created_at, modified_at]")
+        if event.created_at < previous_time:
+            problems.append(f"events[{index}] is older than the event before it")
+        previous_time = event.created_at
+        if event.name == STATUS_UPDATED:
+            status = (event.data or {}).get("status")
+            statuses.append(str(status))
+    progress = _progress_from_events(statuses, job.status, problems)
+    if progress.validated != bool(job.classifier_targets):
+        state = "validated" if progress.validated else "not validated yet"
+        want = "non-empty" if progress.validated else "[]"
+        problems.append(f"classifier_targets should be {want}: the job is {state}")
+    _check_checkpoints(job, progress, problems)
+    return progress
+
+
+def _progress_from_events(
+    statuses: list[str], status: ClassifierJobOutStatus, problems: list[str]
+) -> Progress:
+    if not statuses or statuses[0] != S.QUEUED:
+        problems.append("events do not start with a status-updated event to QUEUED")
+        return _guess_progress_for(status)
+    progress = Progress()
+    for step in statuses[1:]:
+        # The re-queue after validation is silent: put it back before the steps that need it.
+        if progress.status is S.VALIDATED and step in {S.STARTED, S.RUNNING}:
+            progress = progress.advance(S.QUEUED)
+        try:
+            progress = progress.advance(step)
+        except ValueError as error:
+            problems.append(f"events are not a legal path: {error}")
+            return _guess_progress_for(status)
+    if progress.status is S.VALIDATED and status == S.QUEUED:
+        progress = progress.advance(S.QUEUED)
+    if progress.status != status:
+        problems.append(
+            f"the last status-updated event says {progress.status.value}, "
+            f"but status is {status.value}"
+        )
+    return attrs.evolve(progress, status=status)
+
+
+def _guess_progress_for(status: ClassifierJobOutStatus) -> Progress:
+    return Progress(
+        status=status,
+        validated=status in _VALIDATED_STATUSES,
+        ran=status in {S.RUNNING, S.SUCCESS, S.FAILED},
+    )
+
+
+def _check_checkpoints(
+    job: ClassifierDetailedJobOut, progress: Progress, problems: list[str]
+) -> None:
+    checkpoints = job.checkpoints
+    if not progress.ran:
+        if checkpoints:
+            problems.append("checkpoints exist although the job never ran")
+        return
+    steps = job.hyperparameters.training_steps
+    for index, checkpoint in enumerate(checkpoints):
+        if not job.created_at <= checkpoint.created_at <= job.modified_at:
+            problems.append(f"checkpoints[{index}].created_at is outside [created_at, modified_at]")
+        if checkpoint.step_number < 1 or (steps is not None and checkpoint.step_number > steps):
+            problems.append(
+                f"checkpoints[{index}].step_number {checkpoint.step_number} "
+                f"is outside [1, training_steps={steps}]"
+            )
+    for index in range(1, len(checkpoints)):
+        newer, older = checkpoints[index - 1], checkpoints[index]
+        if newer.step_number <= older.step_number or newer.created_at < older.created_at:
+            problems.append(f"checkpoints[{index}] is not older than checkpoints[{index - 1}]")
+    if job.status == S.SUCCESS and steps is not None and (
+        not checkpoints or checkpoints[0].step_number != steps
+    ):
+        problems.append("a successful job's newest checkpoint is not its last training step")
+
+
+def _check_outcome(job: ClassifierJobOut, problems: list[str]) -> None:
+    succeeded = job.status == S.SUCCESS
+    if succeeded != (job.fine_tuned_model is not None):
+        problems.append(
+            "fine_tuned_model must be set at SUCCESS"
+            if succeeded
+            else f"fine_tuned_model must be null when the status is {job.status.value}"
+        )
+    if succeeded != (job.trained_tokens is not None):
+        problems.append(
+            "trained_tokens must be set at SUCCESS"
+            if succeeded
+            else f"trained_tokens must be null when the status is {job.status.value}"
+        )
+    if job.fine_tuned_model is not None:
+        _check_fine_tuned_model(job, job.fine_tuned_model, problems)
+
+
+def _check_fine_tuned_model(job: ClassifierJobOut, name: str, problems: list[str]) -> None:
+    match = _FINE_TUNED_MODEL.fullmatch(name)
+    expected_date = datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc)
+    if (
+        match is None
+        or match["model"] != job.model
+        or match["job"] != job.id[:8]
+        or match["date"] != expected_date.strftime("%Y%m%d")
+    ):
+        problems.append(
+            f"fine_tuned_model {name!r} is not "
+            f"'ft:classifier:{job.model}:<8 hex>:{expected_date:%Y%m%d}:{job.id[:8]}'"
+        )
+
+
+def _check_hyperparameters(job: ClassifierJobOut, progress: Progress, problems: list[str]) -> None:
+    hp = job.hyperparameters
+    bounds: list[tuple[str, float | None, float, float]] = [
+        ("learning_rate", hp.learning_rate, 1e-8, 1.0),
+        ("weight_decay", hp.weight_decay, 0.0, 1.0),
+        ("warmup_fraction", hp.warmup_fraction, 0.0, 1.0),
+    ]
+    for name, value, low, high in bounds:
+        if value is not None and not low <= value <= high:
+            problems.append(f"hyperparameters.{name} {value} is outside [{low}, {high}]")
+    if hp.training_steps is not None and hp.training_steps < 1:
+        problems.append(f"hyperparameters.training_steps {hp.training_steps} is below 1")
+    if hp.seq_len is None or hp.seq_len < 100:
+        problems.append(f"hyperparameters.seq_len {hp.seq_len} is not an integer >= 100")
+    if progress.validated and (hp.epochs is None or hp.epochs <= 0):
+        problems.append("hyperparameters.epochs must be positive once the job is validated")
+    if not progress.validated and hp.epochs is not None:
+        problems.append("hyperparameters.epochs must be null before validation")
+
+
+_ESTIMATE_FIELDS = (
+    "expected_duration_seconds",
+    "cost_currency",
+    "train_tokens_per_step",
+    "train_tokens",
+    "data_tokens",
+)
+
+
+def _check_metadata(job: ClassifierJobOut, progress: Progress, problems: list[str]) -> None:
+    metadata = job.metadata
+    if metadata is None:
+        problems.append("metadata is null; the server always sends it")
+        return
+    if progress.validated:
+        missing = [name for name in _ESTIMATE_FIELDS if getattr(metadata, name) is None]
+        if missing:
+            problems.append(f"metadata lacks {', '.join(missing)} although the job is validated")
+        if metadata.cost is None or metadata.cost <= 0:
+            problems.append("metadata.cost must be positive once the job is validated")
+    else:
+        present = [name for name in _ESTIMATE_FIELDS if getattr(metadata, name) is not None]
+        if present or metadata.cost != 0.0:
+            problems.append("metadata must be {cost: 0.0} with nothing else before validation")
+    started = progress.requeued or progress.ran or progress.status is S.STARTED
+    if started and metadata.estimated_start_time is None:
+        problems.append("metadata.estimated_start_time must be set once training was queued")
+    if not progress.validated and metadata.estimated_start_time is not None:
+        problems.append("metadata.estimated_start_time must be null before validation")
+
+
+def _check_integrations(job: ClassifierJobOut, progress: Progress, problems: list[str]) -> None:
+    for index, integration in enumerate(job.integrations or ()):
+        if not progress.ran and integration.url is not None:
+            problems.append(f"integrations[{index}].url is set although the job never ran")
+        if job.status == S.SUCCESS and integration.url is None:
+            problems.append(f"integrations[{index}].url must be the W&B run URL at SUCCESS")
