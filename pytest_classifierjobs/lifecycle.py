@@ -52,7 +52,8 @@ What a status implies for the other fields
 
 A short ``ClassifierJobOut`` has no history. Its status then decides whether it was validated
 (``VALIDATED``, ``STARTED``, ``RUNNING``, ``SUCCESS``, ``FAILED``: yes; ``VALIDATING``,
-``FAILED_VALIDATION``: no); for ``QUEUED`` and the two cancellation statuses the metadata decides.
+``FAILED_VALIDATION``: no); for ``QUEUED`` and the two cancellation statuses the metadata decides,
+and for the cancellation statuses a W&B run URL tells that the job had run.
 """
 
 from __future__ import annotations
@@ -192,6 +193,8 @@ class Progress:
 STATUS_UPDATED = "status-updated"
 _VALIDATED_STATUSES = frozenset({S.VALIDATED, S.STARTED, S.RUNNING, S.SUCCESS, S.FAILED})
 _UNVALIDATED_STATUSES = frozenset({S.VALIDATING, S.FAILED_VALIDATION})
+_RAN_STATUSES = frozenset({S.RUNNING, S.SUCCESS, S.FAILED})
+_CANCEL_STATUSES = frozenset({S.CANCELLED, S.CANCELLATION_REQUESTED})
 _FINE_TUNED_MODEL = re.compile(
     r"ft:classifier:(?P<model>.+):[0-9a-f]{8}:(?P<date>\d{8}):(?P<job>[0-9a-zA-Z-]{1,8})"
 )
@@ -226,7 +229,10 @@ def _guess_progress(job: ClassifierJobOut) -> Progress:
         validated = False
     else:
         validated = job.metadata is not None and job.metadata.expected_duration_seconds is not None
-    ran = job.status in {S.RUNNING, S.SUCCESS, S.FAILED}
+    ran = job.status in _RAN_STATUSES or (
+        # Cancelled before or after training? Only the integrations' run URL can tell.
+        job.status in _CANCEL_STATUSES and any(i.url for i in job.integrations or ())
+    )
     return Progress(status=job.status, validated=validated, ran=ran)
 
 
@@ -281,7 +287,7 @@ def _guess_progress_for(status: ClassifierJobOutStatus) -> Progress:
     return Progress(
         status=status,
         validated=status in _VALIDATED_STATUSES,
-        ran=status in {S.RUNNING, S.SUCCESS, S.FAILED},
+        ran=status in _RAN_STATUSES,
     )
 
 

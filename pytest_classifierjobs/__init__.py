@@ -1,0 +1,117 @@
+"""pytest-classifierjobs: models, factories and a fake of Mistral's classifier fine-tuning jobs API.
+
+The models and the lifecycle rules are imported eagerly (they need only attrs). The factories
+(polyfactory pulls in Faker) and the wire format (cattrs) load on first use, so that pytest,
+which imports this package at start-up through the plugin, stays fast for suites that never
+touch them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .lifecycle import (
+    ACTIVE_STATUSES,
+    FAILED_STATUSES,
+    STATUS_GROUPS,
+    TERMINAL_STATUSES,
+    TRANSITIONS,
+    IllegalTransitionError,
+    Progress,
+    coherence_violations,
+)
+from .models import (
+    CheckpointOut,
+    ClassifierDetailedJobOut,
+    ClassifierJobOut,
+    ClassifierJobOutStatus,
+    ClassifierTargetIn,
+    ClassifierTargetOut,
+    ClassifierTrainingParameters,
+    ClassifierTrainingParametersIn,
+    EventOut,
+    JobIn,
+    JobMetadataOut,
+    JobsOut,
+    LegacyJobMetadataOut,
+    MetricOut,
+    TrainingFile,
+    WandbIntegration,
+    WandbIntegrationOut,
+)
+
+if TYPE_CHECKING:
+    from .factories import (
+        CheckpointOutFactory,
+        ClassifierDetailedJobOutFactory,
+        ClassifierJobOutFactory,
+        ClassifierTargetOutFactory,
+        ClassifierTrainingParametersFactory,
+        EventOutFactory,
+        JobInFactory,
+        JobMetadataOutFactory,
+        MetricOutFactory,
+        WandbIntegrationOutFactory,
+    )
+    from .wire import WireFormatError, from_wire, to_wire
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "FAILED_STATUSES",
+    "STATUS_GROUPS",
+    "TERMINAL_STATUSES",
+    "TRANSITIONS",
+    "CheckpointOut",
+    "CheckpointOutFactory",
+    "ClassifierDetailedJobOut",
+    "ClassifierDetailedJobOutFactory",
+    "ClassifierJobOut",
+    "ClassifierJobOutFactory",
+    "ClassifierJobOutStatus",
+    "ClassifierTargetIn",
+    "ClassifierTargetOut",
+    "ClassifierTargetOutFactory",
+    "ClassifierTrainingParameters",
+    "ClassifierTrainingParametersFactory",
+    "ClassifierTrainingParametersIn",
+    "EventOut",
+    "EventOutFactory",
+    "IllegalTransitionError",
+    "JobIn",
+    "JobInFactory",
+    "JobMetadataOut",
+    "JobMetadataOutFactory",
+    "JobsOut",
+    "LegacyJobMetadataOut",
+    "MetricOut",
+    "MetricOutFactory",
+    "Progress",
+    "TrainingFile",
+    "WandbIntegration",
+    "WandbIntegrationOut",
+    "WandbIntegrationOutFactory",
+    "WireFormatError",
+    "coherence_violations",
+    "from_wire",
+    "to_wire",
+]
+
+# Public names that live in a module with heavy imports, loaded on first access.
+_LAZY = {
+    **dict.fromkeys(("WireFormatError", "from_wire", "to_wire"), "wire"),
+    **{name: "factories" for name in __all__ if name.endswith("Factory")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
