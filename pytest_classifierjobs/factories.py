@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import functools
+import itertools
 import math
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -145,7 +145,9 @@ def _target(rng: Random, name: str | None = None) -> ClassifierTargetOut:
 def _metric(rng: Random, progress: float, evaluated: bool) -> MetricOut:
     train_loss = 2.0 * math.exp(-4.0 * progress) + 0.05 + rng.random() * 0.05
     if not evaluated:  # observed: steps without an evaluation report 0.0, not null
-        return MetricOut(train_loss=round(train_loss, 6), valid_loss=0.0, valid_mean_token_accuracy=0.0)
+        return MetricOut(
+            train_loss=round(train_loss, 6), valid_loss=0.0, valid_mean_token_accuracy=0.0
+        )
     return MetricOut(
         train_loss=round(train_loss, 6),
         valid_loss=round(train_loss * (1.05 + rng.random() * 0.1), 6),
@@ -159,7 +161,7 @@ def _checkpoints(
 ) -> list[CheckpointOut]:
     """One checkpoint per completed step (observed), newest first (observed)."""
     evaluate_every = max(1, steps // 10)
-    checkpoints = [
+    return [
         CheckpointOut(
             metrics=_metric(rng, step / steps, step % evaluate_every == 0 or step == steps),
             step_number=step,
@@ -167,7 +169,6 @@ def _checkpoints(
         )
         for step in range(done, 0, -1)
     ]
-    return checkpoints
 
 
 def _wandb(rng: Random, *, set_names: bool | None) -> WandbIntegrationOut:
@@ -281,13 +282,20 @@ def _job_values(
     targets: list[ClassifierTargetOut] = []
     checkpoints: list[CheckpointOut] = []
     ran = False
-    for previous, step in zip(path, path[1:]):
+    for previous, step in itertools.pairwise(path):
         if step is S.QUEUED:  # the re-queue after validation: silent (observed)
             now += rng.randint(0, 5) if draft.auto_start else rng.randint(30, 7200)
             metadata = attrs.evolve(metadata, estimated_start_time=now + rng.randint(10, 600))
             continue
         if previous is S.RUNNING:
-            now = _train(rng, draft, metadata, step, now, checkpoints)
+            now = _train(
+                rng,
+                draft=draft,
+                metadata=metadata,
+                outcome=step,
+                started=now,
+                checkpoints=checkpoints,
+            )
         else:
             low, high = _STEP_SECONDS[step]
             now += rng.randint(low, high)
@@ -296,7 +304,9 @@ def _job_values(
             metadata = _estimate(rng, steps)
             tokens = metadata.train_tokens or 1
             hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
-            targets = [_target(rng, name) for name in rng.sample(_TARGET_NAMES, rng.choice((1, 1, 2)))]
+            targets = [
+                _target(rng, name) for name in rng.sample(_TARGET_NAMES, rng.choice((1, 1, 2)))
+            ]
         elif step is S.RUNNING:
             ran = True
     succeeded = status is S.SUCCESS
@@ -332,6 +342,7 @@ def _job_values(
 
 def _train(
     rng: Random,
+    *,
     draft: _Draft,
     metadata: JobMetadataOut,
     outcome: ClassifierJobOutStatus,
@@ -358,13 +369,19 @@ def _merge(current: Any, override: Any, where: str) -> Any:
     return attrs.evolve(current, **override)
 
 
-@functools.cache
+_FIELD_NAMES: dict[type[Any], tuple[frozenset[str], frozenset[str]]] = {}
+
+
 def _init_fields(model: type[Any]) -> tuple[frozenset[str], frozenset[str]]:
-    fields = attrs.fields(model)
-    return (
-        frozenset(f.name for f in fields if f.init),
-        frozenset(f.name for f in fields if not f.init),
-    )
+    """Return the names a model's ``__init__`` takes and the names of its constants."""
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        fields = attrs.fields(model)
+        names = _FIELD_NAMES[model] = (
+            frozenset(f.name for f in fields if f.init),
+            frozenset(f.name for f in fields if not f.init),
+        )
+    return names
 
 
 def _check_names(model: type[Any], given: Mapping[str, Any], where: str) -> None:
@@ -395,17 +412,22 @@ class _CoherentBuild(Generic[T]):
     """
 
     __model__: type[T]
-    __random__: Random
+    __random__: ClassVar[Random]
 
     @classmethod
     def _draw(
-        cls, rng: Random, overrides: dict[str, Any], status: ClassifierJobOutStatus | None
+        cls,
+        rng: Random,
+        overrides: dict[str, Any],
+        status: ClassifierJobOutStatus | None,
+        nullables: bool | None,
     ) -> dict[str, Any]:  # pragma: no cover - every factory defines it
+        """Draw every init field; ``nullables`` forces the free nullable fields null or set."""
         raise NotImplementedError
 
     @classmethod
     def _declared(cls) -> dict[str, Any]:
-        """Values a subclass declares as class attributes (constants or ``Use``), like polyfactory."""
+        """Collect the values a subclass declares as class attributes, as polyfactory does."""
         settable, _ = _init_fields(cls.__model__)
         declared: dict[str, Any] = {}
         for name in settable:
@@ -426,38 +448,23 @@ class _CoherentBuild(Generic[T]):
         _check_names(cls.__model__, overrides, where)
         rng = cls.__random__
         parsed = None if status is None else parse_status(status)
-        values = cls._draw(rng, overrides, parsed) if nullables is None else cls._draw_variant(
-            rng, overrides, parsed, nullables
-        )
+        values = cls._draw(rng, overrides, parsed, nullables)
         for name, value in overrides.items():
             values[name] = _merge(values.get(name), value, f"{where} {name}")
         return cls.__model__(**values)
 
     @classmethod
-    def _draw_variant(
-        cls,
-        rng: Random,
-        overrides: dict[str, Any],
-        status: ClassifierJobOutStatus | None,
-        nullables: bool,
-    ) -> dict[str, Any]:
-        return cls._draw(rng, overrides, status)
-
-    @classmethod
     def build(cls, *_: Any, **kwargs: Any) -> T:
-        """Build one instance; keyword arguments override fields (a dict merges into a nested model)."""
+        """Build one instance; keyword arguments override its fields.
+
+        A dict given for a nested model replaces only the fields it names.
+        """
         return cls._build(None, kwargs)
 
 
 class _JobFactoryBase(_CoherentBuild[T]):
     @classmethod
     def _draw(
-        cls, rng: Random, overrides: dict[str, Any], status: ClassifierJobOutStatus | None
-    ) -> dict[str, Any]:
-        return cls._draw_variant(rng, overrides, status, None)
-
-    @classmethod
-    def _draw_variant(
         cls,
         rng: Random,
         overrides: dict[str, Any],
@@ -473,19 +480,17 @@ class _JobFactoryBase(_CoherentBuild[T]):
         return values
 
     @classmethod
-    def build(  # type: ignore[override]
-        cls, *_: Any, status: ClassifierJobOutStatus | str | None = None, **kwargs: Any
-    ) -> T:
+    def build(cls, *_: Any, status: ClassifierJobOutStatus | str | None = None, **kwargs: Any) -> T:
         """Build a job coherent for ``status`` (drawn at random when not given).
 
-        >>> job = ClassifierDetailedJobOutFactory.build(status="SUCCESS", model="ministral-3b-latest")
-        >>> job.status, job.fine_tuned_model.startswith("ft:classifier:ministral-3b-latest:")
+        >>> job = ClassifierDetailedJobOutFactory.build(status="SUCCESS", model="my-base")
+        >>> job.status, job.fine_tuned_model.startswith("ft:classifier:my-base:")
         (<ClassifierJobOutStatus.SUCCESS: 'SUCCESS'>, True)
         """
         return cls._build(status, kwargs)
 
     @classmethod
-    def batch(  # type: ignore[override]
+    def batch(
         cls,
         size: int,
         *,
@@ -537,40 +542,50 @@ class ClassifierJobOutFactory(_JobFactoryBase[ClassifierJobOut], AttrsFactory[Cl
     __random__ = Random()
 
 
-def _simple(draw: Callable[[Random], Any]) -> Callable[..., dict[str, Any]]:
-    """A ``_draw`` made of a function that draws one instance."""
+class _SingleBuild(_CoherentBuild[T]):
+    """For the nested models: one drawing function, no status."""
 
+    @staticmethod
+    def _one(rng: Random) -> Any:  # pragma: no cover - every factory defines it
+        raise NotImplementedError
+
+    @classmethod
     def _draw(
-        cls: type[Any], rng: Random, overrides: dict[str, Any], status: Any
+        cls,
+        rng: Random,
+        overrides: dict[str, Any],  # noqa: ARG003 - nothing here is derived from another field
+        status: ClassifierJobOutStatus | None,  # noqa: ARG003 - nested models have no status
+        nullables: bool | None,  # noqa: ARG003 - coverage() is for jobs only
     ) -> dict[str, Any]:
-        instance = draw(rng)
+        instance = cls._one(rng)
         return {name: getattr(instance, name) for name in _init_fields(type(instance))[0]}
-
-    return classmethod(_draw)  # type: ignore[return-value]
 
 
 class ClassifierTrainingParametersFactory(
-    _CoherentBuild[ClassifierTrainingParameters], AttrsFactory[ClassifierTrainingParameters]
+    _SingleBuild[ClassifierTrainingParameters], AttrsFactory[ClassifierTrainingParameters]
 ):
     """Hyperparameters inside the contract's bounds, with the server's defaults."""
 
     __model__ = ClassifierTrainingParameters
     __faker__ = Faker()
     __random__ = Random()
-    _draw = _simple(_training_parameters)
+    _one = staticmethod(_training_parameters)
 
 
-class JobMetadataOutFactory(_CoherentBuild[JobMetadataOut], AttrsFactory[JobMetadataOut]):
+class JobMetadataOutFactory(_SingleBuild[JobMetadataOut], AttrsFactory[JobMetadataOut]):
     """A validated job's cost and duration estimate."""
 
     __model__ = JobMetadataOut
     __faker__ = Faker()
     __random__ = Random()
-    _draw = _simple(lambda rng: _estimate(rng, rng.randint(10, 100)))
+
+    @staticmethod
+    def _one(rng: Random) -> JobMetadataOut:
+        return _estimate(rng, rng.randint(10, 100))
 
 
 class WandbIntegrationOutFactory(
-    _CoherentBuild[WandbIntegrationOut], AttrsFactory[WandbIntegrationOut]
+    _SingleBuild[WandbIntegrationOut], AttrsFactory[WandbIntegrationOut]
 ):
     """A Weights & Biases integration as a job that has run reports it (with its run URL)."""
 
@@ -583,30 +598,31 @@ class WandbIntegrationOutFactory(
         integration = _wandb(rng, set_names=None)
         return attrs.evolve(integration, url=_run_url(rng, integration))
 
-    _draw = _simple(_one)
-
 
 class ClassifierTargetOutFactory(
-    _CoherentBuild[ClassifierTargetOut], AttrsFactory[ClassifierTargetOut]
+    _SingleBuild[ClassifierTargetOut], AttrsFactory[ClassifierTargetOut]
 ):
     """A classification head with realistic labels."""
 
     __model__ = ClassifierTargetOut
     __faker__ = Faker()
     __random__ = Random()
-    _draw = _simple(_target)
+    _one = staticmethod(_target)
 
 
-class MetricOutFactory(_CoherentBuild[MetricOut], AttrsFactory[MetricOut]):
+class MetricOutFactory(_SingleBuild[MetricOut], AttrsFactory[MetricOut]):
     """Metrics of an evaluated training step."""
 
     __model__ = MetricOut
     __faker__ = Faker()
     __random__ = Random()
-    _draw = _simple(lambda rng: _metric(rng, rng.random(), evaluated=True))
+
+    @staticmethod
+    def _one(rng: Random) -> MetricOut:
+        return _metric(rng, rng.random(), evaluated=True)
 
 
-class CheckpointOutFactory(_CoherentBuild[CheckpointOut], AttrsFactory[CheckpointOut]):
+class CheckpointOutFactory(_SingleBuild[CheckpointOut], AttrsFactory[CheckpointOut]):
     """One checkpoint of a training run."""
 
     __model__ = CheckpointOut
@@ -623,10 +639,8 @@ class CheckpointOutFactory(_CoherentBuild[CheckpointOut], AttrsFactory[Checkpoin
             created_at=rng.randint(_EARLIEST, _LATEST),
         )
 
-    _draw = _simple(_one)
 
-
-class EventOutFactory(_CoherentBuild[EventOut], AttrsFactory[EventOut]):
+class EventOutFactory(_SingleBuild[EventOut], AttrsFactory[EventOut]):
     """A ``status-updated`` event to a status that is not the first (``QUEUED``) one."""
 
     __model__ = EventOut
@@ -642,10 +656,8 @@ class EventOutFactory(_CoherentBuild[EventOut], AttrsFactory[EventOut]):
             data={"status": status.value},
         )
 
-    _draw = _simple(_one)
 
-
-class JobInFactory(_CoherentBuild[JobIn], AttrsFactory[JobIn]):
+class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
     """A valid create request for a classifier job, as the SDK would send it."""
 
     __model__ = JobIn
@@ -671,11 +683,11 @@ class JobInFactory(_CoherentBuild[JobIn], AttrsFactory[JobIn]):
             auto_start=rng.random() < 0.3,
             job_type="classifier",
             classifier_targets=(
-                [ClassifierTargetIn(name=t.name, labels=t.labels, weight=1.0) for t in [_target(rng)]]
+                [
+                    ClassifierTargetIn(name=t.name, labels=t.labels, weight=1.0)
+                    for t in [_target(rng)]
+                ]
                 if targeted
                 else None
             ),
         )
-
-    _draw = _simple(_one)
-

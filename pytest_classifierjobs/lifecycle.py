@@ -141,8 +141,8 @@ class Progress:
     """Where a job is in its life: its status and what it has been through.
 
     >>> p = Progress().advance("VALIDATING").advance("VALIDATED").advance("QUEUED")
-    >>> p.status, p.validated, sorted(p.next_statuses())
-    (<ClassifierJobOutStatus.QUEUED: 'QUEUED'>, True, ['CANCELLATION_REQUESTED', 'CANCELLED', 'RUNNING', 'STARTED'])
+    >>> p.requeued, sorted(p.next_statuses())
+    (True, ['CANCELLATION_REQUESTED', 'CANCELLED', 'RUNNING', 'STARTED'])
     """
 
     #: The current status; a new job starts ``QUEUED``.
@@ -158,13 +158,13 @@ class Progress:
         return self.status is S.QUEUED and self.validated
 
     def next_statuses(self) -> frozenset[ClassifierJobOutStatus]:
-        """The statuses this job may move to next."""
+        """Return the statuses this job may move to next."""
         if self.status is S.QUEUED:
             return _REQUEUED_NEXT if self.validated else _FRESH_QUEUED_NEXT
         return _NEXT[self.status]
 
     def advance(self, status: ClassifierJobOutStatus | str) -> Progress:
-        """The progress after moving to ``status``; :class:`IllegalTransitionError` if not allowed."""
+        """Move to ``status``; raise :class:`IllegalTransitionError` if it is not allowed."""
         new = parse_status(status)
         allowed = self.next_statuses()
         if new not in allowed:
@@ -181,7 +181,7 @@ class Progress:
         )
 
     def walk(self, statuses: Iterable[ClassifierJobOutStatus | str]) -> Progress:
-        """The progress after each of ``statuses`` in turn."""
+        """Move through each of ``statuses`` in turn."""
         progress = self
         for status in statuses:
             progress = progress.advance(status)
@@ -312,8 +312,10 @@ def _check_checkpoints(
         newer, older = checkpoints[index - 1], checkpoints[index]
         if newer.step_number <= older.step_number or newer.created_at < older.created_at:
             problems.append(f"checkpoints[{index}] is not older than checkpoints[{index - 1}]")
-    if job.status == S.SUCCESS and steps is not None and (
-        not checkpoints or checkpoints[0].step_number != steps
+    if (
+        job.status == S.SUCCESS
+        and steps is not None
+        and (not checkpoints or checkpoints[0].step_number != steps)
     ):
         problems.append("a successful job's newest checkpoint is not its last training step")
 

@@ -69,15 +69,13 @@ LossFunction = Literal["single_class", "multi_class"]
 #: ``FineTuneableModelType`` of the contract: the ``job_type`` a request may ask for.
 FineTuneableModelType = Literal["completion", "classifier"]
 
-_model = attrs.frozen(kw_only=True)
-
 
 # --- response side ---------------------------------------------------------------------------
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierTrainingParameters:
-    """Hyperparameters of a classifier job as the server reports them (``ClassifierTrainingParameters``)."""
+    """Hyperparameters of a job as the server reports them (``ClassifierTrainingParameters``)."""
 
     #: Number of optimizer steps, ``>= 1``; ``None`` when the server derives it from ``epochs``.
     training_steps: int | None = None
@@ -93,7 +91,7 @@ class ClassifierTrainingParameters:
     seq_len: int | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class JobMetadataOut:
     """The server's estimate for a job (``JobMetadataOut``); all fields nullable."""
 
@@ -113,7 +111,7 @@ class JobMetadataOut:
     estimated_start_time: int | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class WandbIntegrationOut:
     """A Weights & Biases integration as echoed by the server, without the API key."""
 
@@ -129,7 +127,7 @@ class WandbIntegrationOut:
     type: Literal["wandb"] = attrs.field(default="wandb", init=False)
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierTargetOut:
     """One classification head of a job (``ClassifierTargetOut``), inferred from the data."""
 
@@ -143,7 +141,7 @@ class ClassifierTargetOut:
     loss_function: LossFunction
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class MetricOut:
     """Training metrics at one checkpoint (``MetricOut``)."""
 
@@ -155,7 +153,7 @@ class MetricOut:
     valid_mean_token_accuracy: float | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class CheckpointOut:
     """One checkpoint of a running or finished job (``CheckpointOut``)."""
 
@@ -167,9 +165,12 @@ class CheckpointOut:
     created_at: int
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class EventOut:
-    """One entry of a job's history (``EventOut``): ``status-updated`` events carry the new status."""
+    """One entry of a job's history (``EventOut``).
+
+    ``status-updated`` events carry the new status in ``data``.
+    """
 
     #: Name of the event, ``"status-updated"`` for status changes.
     name: str
@@ -179,7 +180,7 @@ class EventOut:
     data: dict[str, Any] | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierJobOut:
     """A classifier fine-tuning job, short form: the create response and a ``JobsOut.data`` item."""
 
@@ -201,7 +202,7 @@ class ClassifierJobOut:
     hyperparameters: ClassifierTrainingParameters
     #: Ids of the validation files.
     validation_files: list[str] | None = attrs.Factory(list)
-    #: ``ft:classifier:<model>:<8 hex>:<YYYYMMDD>:<first 8 of id>`` once the job succeeded, else ``None``.
+    #: ``ft:classifier:<model>:<8 hex>:<YYYYMMDD>:<first 8 of id>`` at ``SUCCESS``, else ``None``.
     fine_tuned_model: str | None = None
     #: The suffix asked for at creation.
     suffix: str | None = None
@@ -217,7 +218,7 @@ class ClassifierJobOut:
     job_type: Literal["classifier"] = attrs.field(default="classifier", init=False)
 
     def summary(self) -> "ClassifierJobOut":
-        """This job in its short form, as the list and create operations return it."""
+        """Return the short form of this job, as the list and create operations give it."""
         if type(self) is ClassifierJobOut:
             return self
         return ClassifierJobOut(
@@ -225,9 +226,9 @@ class ClassifierJobOut:
         )
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierDetailedJobOut(ClassifierJobOut):
-    """A classifier job with its targets, history and checkpoints: the get, start and cancel response.
+    """A job with its targets, history and checkpoints: the get, start and cancel response.
 
     A subclass of :class:`ClassifierJobOut`, so code written for the short form accepts it too.
     """
@@ -243,7 +244,7 @@ class ClassifierDetailedJobOut(ClassifierJobOut):
 _SHORT_INIT_FIELDS = tuple(f for f in attrs.fields(ClassifierJobOut) if f.init)
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class JobsOut:
     """One page of the list operation (``JobsOut``)."""
 
@@ -255,9 +256,9 @@ class JobsOut:
     object: Literal["list"] = attrs.field(default="list", init=False)
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class LegacyJobMetadataOut:
-    """The ``dry_run`` answer of old servers (``LegacyJobMetadataOut``); no current SDK asks for it."""
+    """The ``dry_run`` answer of old servers (``LegacyJobMetadataOut``); no SDK asks for it."""
 
     #: Free-form details.
     details: str
@@ -288,7 +289,7 @@ class LegacyJobMetadataOut:
 # --- request side ----------------------------------------------------------------------------
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class TrainingFile:
     """A training file of a create request (``TrainingFile``)."""
 
@@ -298,9 +299,9 @@ class TrainingFile:
     weight: float = 1.0
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierTrainingParametersIn:
-    """Hyperparameters of a create request (``ClassifierTrainingParametersIn``); bounds as in the contract."""
+    """Hyperparameters of a create request (``ClassifierTrainingParametersIn``)."""
 
     #: Number of optimizer steps, ``>= 1``.
     training_steps: int | None = None
@@ -316,7 +317,7 @@ class ClassifierTrainingParametersIn:
     seq_len: int | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class ClassifierTargetIn:
     """A classification head asked for at creation (``ClassifierTargetIn``)."""
 
@@ -330,7 +331,7 @@ class ClassifierTargetIn:
     loss_function: LossFunction | None = None
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class WandbIntegration:
     """A Weights & Biases integration of a create request (``WandbIntegration``)."""
 
@@ -346,7 +347,7 @@ class WandbIntegration:
     type: Literal["wandb"] = attrs.field(default="wandb", init=False)
 
 
-@_model
+@attrs.frozen(kw_only=True)
 class JobIn:
     """The body of a create request (``JobIn``), classifier side."""
 

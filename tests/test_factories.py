@@ -1,0 +1,371 @@
+import datetime
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import attrs
+import pytest
+from polyfactory.factories.attrs_factory import AttrsFactory
+from polyfactory.fields import Use
+
+from pytest_classifierjobs import (
+    CheckpointOut,
+    CheckpointOutFactory,
+    ClassifierDetailedJobOut,
+    ClassifierDetailedJobOutFactory,
+    ClassifierJobOut,
+    ClassifierJobOutFactory,
+    ClassifierJobOutStatus,
+    ClassifierTargetOut,
+    ClassifierTargetOutFactory,
+    ClassifierTrainingParameters,
+    ClassifierTrainingParametersFactory,
+    EventOut,
+    EventOutFactory,
+    JobIn,
+    JobInFactory,
+    JobMetadataOut,
+    JobMetadataOutFactory,
+    MetricOut,
+    MetricOutFactory,
+    WandbIntegrationOut,
+    WandbIntegrationOutFactory,
+    coherence_violations,
+)
+
+S = ClassifierJobOutStatus
+STATUSES = list(S)
+JOB_FACTORIES = [ClassifierDetailedJobOutFactory, ClassifierJobOutFactory]
+
+
+def _event_statuses(job: ClassifierDetailedJobOut) -> list[str]:
+    return [str((event.data or {})["status"]) for event in job.events]
+
+
+@pytest.mark.parametrize("factory", JOB_FACTORIES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("status", STATUSES, ids=str)
+def test_a_thousand_builds_per_status_are_all_coherent(
+    factory: type[ClassifierDetailedJobOutFactory], status: ClassifierJobOutStatus
+) -> None:
+    factory.seed_random(1000 + STATUSES.index(status))
+    problems: Counter[str] = Counter()
+    for _ in range(1000):
+        job = factory.build(status=status)
+        assert job.status is status
+        assert type(job) is factory.__model__
+        problems.update(coherence_violations(job))
+    assert problems == Counter()
+
+
+@pytest.mark.parametrize("status", ["SUCCESS", S.SUCCESS], ids=["string", "enum"])
+def test_status_may_be_the_enum_or_its_string(status: str) -> None:
+    job = ClassifierDetailedJobOutFactory.build(status=status)
+    assert job.status is S.SUCCESS
+
+
+def test_without_a_status_the_status_is_drawn_and_the_job_still_coherent() -> None:
+    ClassifierDetailedJobOutFactory.seed_random(5)
+    jobs = ClassifierDetailedJobOutFactory.batch(300)
+    assert {job.status for job in jobs} == set(S)
+    assert [p for job in jobs for p in coherence_violations(job)] == []
+
+
+def test_a_successful_job_is_named_and_trained_like_the_observed_ones() -> None:
+    job = ClassifierDetailedJobOutFactory.build(
+        status="SUCCESS",
+        id="db22ea7e-1895-4309-92d9-9ac881b1b117",
+        model="ministral-3b-latest",
+        created_at=1744814706,  # 2025-04-16, the cookbook's intent job
+        hyperparameters={"training_steps": 100},
+    )
+    assert job.fine_tuned_model is not None
+    prefix, account, date, short_id = job.fine_tuned_model.rsplit(":", 3)
+    assert (prefix, date, short_id) == ("ft:classifier:ministral-3b-latest", "20250416", "db22ea7e")
+    assert len(account) == 8
+    int(account, 16)
+    assert job.metadata is not None
+    assert (
+        job.trained_tokens
+        == job.metadata.train_tokens
+        == 100 * (job.metadata.train_tokens_per_step or 0)
+    )
+    assert [c.step_number for c in job.checkpoints] == list(range(100, 0, -1))
+    assert _event_statuses(job) == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
+    assert job.events[0].created_at == job.created_at == 1744814706
+    assert all(i.url and i.url.startswith("https://wandb.ai/") for i in job.integrations or ())
+
+
+def test_before_validation_a_job_has_no_estimate_targets_or_checkpoints() -> None:
+    job = ClassifierDetailedJobOutFactory.build(status="VALIDATING")
+    assert job.metadata == JobMetadataOut(cost=0.0)
+    assert job.classifier_targets == []
+    assert job.checkpoints == []
+    assert job.hyperparameters.epochs is None
+    assert (job.fine_tuned_model, job.trained_tokens) == (None, None)
+
+
+def test_queued_jobs_are_either_fresh_or_requeued_after_validation() -> None:
+    ClassifierDetailedJobOutFactory.seed_random(11)
+    histories = {
+        tuple(_event_statuses(ClassifierDetailedJobOutFactory.build(status="QUEUED")))
+        for _ in range(50)
+    }
+    # The re-queue after start adds no event (observed), so a history may end at VALIDATED.
+    assert histories == {("QUEUED",), ("QUEUED", "VALIDATING", "VALIDATED")}
+
+
+def test_cancellation_histories_cover_every_cancel_point() -> None:
+    ClassifierDetailedJobOutFactory.seed_random(12)
+    histories = {
+        tuple(_event_statuses(ClassifierDetailedJobOutFactory.build(status="CANCELLED")))
+        for _ in range(300)
+    }
+    assert (
+        "QUEUED",
+        "VALIDATING",
+        "VALIDATED",
+        "RUNNING",
+        "CANCELLATION_REQUESTED",
+        "CANCELLED",
+    ) in (histories)
+    assert ("QUEUED", "CANCELLED") in histories
+    # A running job goes through CANCELLATION_REQUESTED (chosen): never RUNNING -> CANCELLED.
+    assert not any(h[-2] == "RUNNING" for h in histories)
+
+
+def test_overrides_of_drawn_fields_feed_the_derived_ones() -> None:
+    job = ClassifierDetailedJobOutFactory.build(
+        status="SUCCESS",
+        model="my-base",
+        created_at=1_700_000_000,
+        hyperparameters={"training_steps": 7, "learning_rate": 0.001},
+    )
+    assert job.fine_tuned_model is not None
+    assert job.fine_tuned_model.startswith("ft:classifier:my-base:")
+    assert job.hyperparameters.learning_rate == 0.001
+    assert job.hyperparameters.training_steps == 7
+    assert job.hyperparameters.epochs is not None
+    assert len(job.checkpoints) == 7
+    assert job.events[0].created_at == 1_700_000_000
+    assert coherence_violations(job) == []
+
+
+def test_an_override_wins_over_coherence() -> None:
+    job = ClassifierDetailedJobOutFactory.build(status="QUEUED", fine_tuned_model="ft:odd")
+    assert job.fine_tuned_model == "ft:odd"
+    assert coherence_violations(job) == [
+        "fine_tuned_model must be null when the status is QUEUED",
+        "fine_tuned_model 'ft:odd' is not 'ft:classifier:"
+        f"{job.model}:<8 hex>:"
+        f"{datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc):%Y%m%d}:"
+        f"{job.id[:8]}'",
+    ]
+
+
+def test_a_nested_model_is_overridden_by_an_instance_or_merged_from_a_dict() -> None:
+    merged = ClassifierDetailedJobOutFactory.build(status="VALIDATED", metadata={"cost": 12.5})
+    assert merged.metadata is not None
+    assert merged.metadata.cost == 12.5
+    assert merged.metadata.cost_currency == "EUR"
+    replaced = ClassifierDetailedJobOutFactory.build(metadata=None, events=[])
+    assert (replaced.metadata, replaced.events) == (None, [])
+
+
+def test_unknown_status_lists_the_ten() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^unknown job status 'DONE'; expected one of: QUEUED, STARTED, VALIDATING, "
+        r"VALIDATED, RUNNING, FAILED_VALIDATION, FAILED, SUCCESS, CANCELLED, "
+        r"CANCELLATION_REQUESTED$",
+    ):
+        ClassifierDetailedJobOutFactory.build(status="DONE")
+
+
+def test_misspelt_field_is_named_with_a_suggestion_and_the_valid_fields() -> None:
+    with pytest.raises(TypeError) as caught:
+        ClassifierDetailedJobOutFactory.build(fine_tune_model="x")
+    assert str(caught.value) == (
+        "ClassifierDetailedJobOutFactory.build(): ClassifierDetailedJobOut has no field "
+        "'fine_tune_model'; did you mean 'fine_tuned_model'? Fields: auto_start, checkpoints, "
+        "classifier_targets, created_at, events, fine_tuned_model, hyperparameters, id, "
+        "integrations, metadata, model, modified_at, status, suffix, trained_tokens, "
+        "training_files, validation_files"
+    )
+
+
+def test_unknown_field_without_a_close_match_and_detailed_fields_on_the_short_factory() -> None:
+    with pytest.raises(
+        TypeError, match=r"ClassifierJobOut has no field 'events' Fields: auto_start"
+    ):
+        ClassifierJobOutFactory.build(events=[])
+    with pytest.raises(TypeError, match=r"has no field 'zzz' Fields:"):
+        ClassifierDetailedJobOutFactory.build(zzz=1)
+
+
+def test_misspelt_nested_field_and_constant_fields_are_refused() -> None:
+    with pytest.raises(
+        TypeError,
+        match=r"^ClassifierDetailedJobOutFactory\.build\(\) metadata: JobMetadataOut has no field "
+        r"'costs'; did you mean 'cost'\? Fields: cost, cost_currency, data_tokens, ",
+    ):
+        ClassifierDetailedJobOutFactory.build(metadata={"costs": 1.0})
+    with pytest.raises(
+        TypeError,
+        match=r"^ClassifierDetailedJobOutFactory\.build\(\): 'job_type' is a constant of the "
+        r"contract and cannot be overridden$",
+    ):
+        ClassifierDetailedJobOutFactory.build(job_type="completion")
+
+
+def test_batch_builds_that_many_in_the_status() -> None:
+    jobs = ClassifierJobOutFactory.batch(4, status="RUNNING", model="m")
+    assert [(type(j), j.status, j.model) for j in jobs] == [(ClassifierJobOut, S.RUNNING, "m")] * 4
+    assert len({j.id for j in jobs}) == 4
+
+
+@pytest.mark.parametrize("factory", JOB_FACTORIES, ids=lambda f: f.__name__)
+def test_coverage_covers_every_status_and_free_nullable_field_both_ways(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    jobs = list(factory.coverage())
+    assert [j.status for j in jobs] == [s for s in S for _ in range(2)]
+    assert [p for j in jobs for p in coherence_violations(j)] == []
+    for status in S:
+        pair = [j for j in jobs if j.status is status]
+        for field in ("validation_files", "suffix", "integrations"):
+            assert {getattr(j, field) is None for j in pair} == {True, False}, (status, field)
+        integration = next(i for j in pair for i in j.integrations or ())
+        assert integration.name is not None
+        assert integration.run_name is not None
+
+
+def test_coverage_takes_overrides() -> None:
+    assert {j.model for j in ClassifierDetailedJobOutFactory.coverage(model="m")} == {"m"}
+
+
+def _dump(factory: type[ClassifierDetailedJobOutFactory], seed: int) -> list[str]:
+    factory.seed_random(seed)
+    return [repr(factory.build()) for _ in range(5)]
+
+
+def test_the_same_seed_gives_the_same_jobs_and_another_seed_others() -> None:
+    first = _dump(ClassifierDetailedJobOutFactory, 42)
+    assert _dump(ClassifierDetailedJobOutFactory, 42) == first
+    assert _dump(ClassifierDetailedJobOutFactory, 43) != first
+
+
+_SUBPROCESS = """
+import json, sys
+from pytest_classifierjobs import ClassifierDetailedJobOutFactory as F
+F.seed_random(int(sys.argv[1]))
+print(json.dumps([repr(F.build()) for _ in range(5)]))
+"""
+
+
+def test_the_same_seed_gives_the_same_jobs_in_other_processes() -> None:
+    outputs = []
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        result = subprocess.run(
+            [sys.executable, "-c", _SUBPROCESS, "42"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1] == _dump(ClassifierDetailedJobOutFactory, 42)
+
+
+@attrs.frozen
+class UserModel:
+    name: str
+    score: int
+
+
+class UserFactory(AttrsFactory[UserModel]):
+    __model__ = UserModel
+
+
+def test_our_factories_share_no_randomness_with_user_factories() -> None:
+    UserFactory.seed_random(3)
+    alone = [UserFactory.build() for _ in range(3)]
+    UserFactory.seed_random(3)
+    interleaved = []
+    for seed in range(3):
+        ClassifierDetailedJobOutFactory.seed_random(seed)  # must not reseed the user's Faker
+        ClassifierDetailedJobOutFactory.build()
+        interleaved.append(UserFactory.build())
+    assert interleaved == alone
+    assert ClassifierDetailedJobOutFactory.__faker__ is not AttrsFactory.__faker__
+    assert ClassifierDetailedJobOutFactory.__random__ is not AttrsFactory.__random__
+
+
+def test_user_factory_builds_do_not_disturb_a_seeded_job_factory() -> None:
+    expected = _dump(ClassifierDetailedJobOutFactory, 8)
+    ClassifierDetailedJobOutFactory.seed_random(8)
+    got = []
+    for _ in range(5):
+        UserFactory.build()
+        got.append(repr(ClassifierDetailedJobOutFactory.build()))
+    assert got == expected
+
+
+def test_a_subclass_declares_values_as_polyfactory_does() -> None:
+    class TeamJobFactory(ClassifierDetailedJobOutFactory):
+        model = "team-base"
+        suffix = Use(lambda: "team")
+
+    job = TeamJobFactory.build(status="SUCCESS")
+    assert (job.model, job.suffix) == ("team-base", "team")
+    assert job.fine_tuned_model is not None
+    assert ":team-base:" in job.fine_tuned_model
+    assert TeamJobFactory.build(model="other").model == "other"
+
+
+NESTED = [
+    (ClassifierTrainingParametersFactory, ClassifierTrainingParameters, {"training_steps": 3}),
+    (JobMetadataOutFactory, JobMetadataOut, {"cost": 1.5}),
+    (WandbIntegrationOutFactory, WandbIntegrationOut, {"project": "p"}),
+    (ClassifierTargetOutFactory, ClassifierTargetOut, {"name": "intent"}),
+    (MetricOutFactory, MetricOut, {"train_loss": 0.5}),
+    (CheckpointOutFactory, CheckpointOut, {"step_number": 2}),
+    (EventOutFactory, EventOut, {"data": {"status": "RUNNING"}}),
+    (JobInFactory, JobIn, {"model": "m"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("factory", "model", "override"), NESTED, ids=[f.__name__ for f, _, _ in NESTED]
+)
+def test_nested_factories_build_seeded_values_with_overrides(
+    factory: type[ClassifierTrainingParametersFactory],
+    model: type[object],
+    override: dict[str, object],
+) -> None:
+    factory.seed_random(9)
+    first = factory.build()
+    factory.seed_random(9)
+    assert factory.build() == first
+    assert type(first) is model
+    built = factory.build(**override)
+    assert {name: getattr(built, name) for name in override} == override
+    with pytest.raises(TypeError, match=f"{factory.__name__}.build\\(\\): {model.__name__} has no"):
+        factory.build(nope=1)
+
+
+def test_nested_values_are_realistic() -> None:
+    JobInFactory.seed_random(1)
+    for request in JobInFactory.batch(50):
+        assert request.job_type == "classifier"
+        assert request.training_files
+        assert request.suffix is None or len(request.suffix) <= 18
+        assert 1e-8 <= request.hyperparameters.learning_rate <= 1
+    for integration in WandbIntegrationOutFactory.batch(5):
+        assert integration.url is not None
+        assert integration.url.startswith("https://wandb.ai/")
+    for checkpoint in CheckpointOutFactory.batch(20):
+        assert checkpoint.step_number >= 1
+    assert {e.name for e in EventOutFactory.batch(5)} == {"status-updated"}
