@@ -141,7 +141,7 @@ class Progress:
     """Where a job is in its life: its status and what it has been through.
 
     >>> p = Progress().advance("VALIDATING").advance("VALIDATED").advance("QUEUED")
-    >>> p.requeued, sorted(p.next_statuses())
+    >>> p.requeued, sorted(map(str, p.next_statuses()))
     (True, ['CANCELLATION_REQUESTED', 'CANCELLED', 'RUNNING', 'STARTED'])
     """
 

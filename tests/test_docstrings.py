@@ -1,0 +1,28 @@
+"""The examples in the public docstrings run, so they cannot drift from the code."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["models", "lifecycle", "wire", "factories"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str) -> None:
+    module = importlib.import_module(f"pytest_classifierjobs.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+def test_the_examples_exist() -> None:
+    # A module whose examples were all deleted would pass the test above without running any.
+    finder = doctest.DocTestFinder()
+    counts = {
+        name: sum(
+            len(test.examples)
+            for test in finder.find(importlib.import_module(f"pytest_classifierjobs.{name}"))
+        )
+        for name in MODULES
+    }
+    assert all(counts[name] > 0 for name in ("lifecycle", "factories")), counts
