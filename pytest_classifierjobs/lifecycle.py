@@ -12,7 +12,7 @@ SUCCESS`` (observed). With ``auto_start`` the job goes on from ``VALIDATED`` wit
 ``start`` (documented: "launched immediately after validation"). ``VALIDATING ->
 FAILED_VALIDATION`` and ``RUNNING -> FAILED`` are the failure paths (chosen: no sample exists).
 ``STARTED`` may stand between the re-queued ``QUEUED`` and ``RUNNING`` (chosen: the status is in
-the enum but never observed). Cancellation: any active status may go to
+the enum but never observed). Cancellation: any other active status may go to
 ``CANCELLATION_REQUESTED``, which ends in ``CANCELLED``; a job that is not running may also go
 straight to ``CANCELLED``, a running one may not (chosen, after the contract's inferred reading).
 The four terminal statuses have no way out (inferred from the names and every client's polling
@@ -53,7 +53,8 @@ What a status implies for the other fields
 A short ``ClassifierJobOut`` has no history. Its status then decides whether it was validated
 (``VALIDATED``, ``STARTED``, ``RUNNING``, ``SUCCESS``, ``FAILED``: yes; ``VALIDATING``,
 ``FAILED_VALIDATION``: no); for ``QUEUED`` and the two cancellation statuses the metadata decides,
-and for the cancellation statuses a W&B run URL tells that the job had run.
+and for the cancellation statuses a W&B run URL tells that the job had run (and so was
+validated and started).
 """
 
 from __future__ import annotations
@@ -118,6 +119,10 @@ TRANSITIONS: Mapping[ClassifierJobOutStatus, frozenset[ClassifierJobOutStatus]] 
 )
 
 _STATUS_NAMES = ", ".join(s.value for s in S)
+# What a status alone tells of a job's past (QUEUED and the cancellations tell nothing).
+_RAN_STATUSES = frozenset({S.RUNNING, S.SUCCESS, S.FAILED})
+_STARTED_STATUSES = _RAN_STATUSES | {S.STARTED}
+_VALIDATED_STATUSES = _STARTED_STATUSES | {S.VALIDATED}
 
 
 def parse_status(value: ClassifierJobOutStatus | str) -> ClassifierJobOutStatus:
@@ -147,10 +152,18 @@ class Progress:
 
     #: The current status; a new job starts ``QUEUED``.
     status: ClassifierJobOutStatus = attrs.field(default=S.QUEUED, converter=parse_status)
-    #: Validation has passed (``VALIDATED`` was reached).
-    validated: bool = False
+    #: Validation has passed (``VALIDATED`` was reached). By default, what the status implies.
+    validated: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.status in _VALIDATED_STATUSES, takes_self=True)
+    )
+    #: Training was queued after validation (by ``start`` or ``auto_start``).
+    started: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.status in _STARTED_STATUSES, takes_self=True)
+    )
     #: Training has run (``RUNNING`` was reached).
-    ran: bool = False
+    ran: bool = attrs.field(
+        default=attrs.Factory(lambda self: self.status in _RAN_STATUSES, takes_self=True)
+    )
 
     @property
     def requeued(self) -> bool:
@@ -177,6 +190,7 @@ class Progress:
         return Progress(
             status=new,
             validated=self.validated or new is S.VALIDATED,
+            started=self.started or (new is S.QUEUED and self.validated),
             ran=self.ran or new is S.RUNNING,
         )
 
@@ -191,9 +205,7 @@ class Progress:
 # --- coherence -------------------------------------------------------------------------------
 
 STATUS_UPDATED = "status-updated"
-_VALIDATED_STATUSES = frozenset({S.VALIDATED, S.STARTED, S.RUNNING, S.SUCCESS, S.FAILED})
 _UNVALIDATED_STATUSES = frozenset({S.VALIDATING, S.FAILED_VALIDATION})
-_RAN_STATUSES = frozenset({S.RUNNING, S.SUCCESS, S.FAILED})
 _CANCEL_STATUSES = frozenset({S.CANCELLED, S.CANCELLATION_REQUESTED})
 _FINE_TUNED_MODEL = re.compile(
     r"ft:classifier:(?P<model>.+):[0-9a-f]{8}:(?P<date>\d{8}):(?P<job>[0-9a-zA-Z-]{1,8})"
@@ -223,32 +235,37 @@ def coherence_violations(job: ClassifierJobOut) -> list[str]:
 
 
 def _guess_progress(job: ClassifierJobOut) -> Progress:
-    if job.status in _VALIDATED_STATUSES:
-        validated = True
-    elif job.status in _UNVALIDATED_STATUSES:
-        validated = False
-    else:
-        validated = job.metadata is not None and job.metadata.expected_duration_seconds is not None
+    """Tell from the status, then the metadata and integrations, where a job without history is."""
     ran = job.status in _RAN_STATUSES or (
         # Cancelled before or after training? Only the integrations' run URL can tell.
         job.status in _CANCEL_STATUSES and any(i.url for i in job.integrations or ())
     )
-    return Progress(status=job.status, validated=validated, ran=ran)
+    metadata = job.metadata
+    if ran or job.status in _VALIDATED_STATUSES:
+        validated = True
+    elif job.status in _UNVALIDATED_STATUSES:
+        validated = False
+    else:
+        validated = metadata is not None and metadata.expected_duration_seconds is not None
+    started = (
+        ran
+        or job.status in _STARTED_STATUSES
+        or (validated and metadata is not None and metadata.estimated_start_time is not None)
+    )
+    return Progress(status=job.status, validated=validated, started=started, ran=ran)
 
 
 def _check_history(job: ClassifierDetailedJobOut, problems: list[str]) -> Progress:
     statuses: list[str] = []
-    previous_time = job.created_at
     for index, event in enumerate(job.events):
         if not job.created_at <= event.created_at <= job.modified_at:
             problems.append(f"events[{index}].created_at is outside [created_at, modified_at]")
-        if event.created_at < previous_time:
+        if index and event.created_at < job.events[index - 1].created_at:
             problems.append(f"events[{index}] is older than the event before it")
-        previous_time = event.created_at
         if event.name == STATUS_UPDATED:
             status = (event.data or {}).get("status")
             statuses.append(str(status))
-    progress = _progress_from_events(statuses, job.status, problems)
+    progress = _progress_from_events(job, statuses, problems)
     if progress.validated != bool(job.classifier_targets):
         state = "validated" if progress.validated else "not validated yet"
         want = "non-empty" if progress.validated else "[]"
@@ -258,11 +275,12 @@ def _check_history(job: ClassifierDetailedJobOut, problems: list[str]) -> Progre
 
 
 def _progress_from_events(
-    statuses: list[str], status: ClassifierJobOutStatus, problems: list[str]
+    job: ClassifierDetailedJobOut, statuses: list[str], problems: list[str]
 ) -> Progress:
+    status = job.status
     if not statuses or statuses[0] != S.QUEUED:
         problems.append("events do not start with a status-updated event to QUEUED")
-        return _guess_progress_for(status)
+        return _guess_progress(job)
     progress = Progress()
     for step in statuses[1:]:
         # The re-queue after validation is silent: put it back before the steps that need it.
@@ -272,7 +290,7 @@ def _progress_from_events(
             progress = progress.advance(step)
         except ValueError as error:
             problems.append(f"events are not a legal path: {error}")
-            return _guess_progress_for(status)
+            return _guess_progress(job)
     if progress.status is S.VALIDATED and status == S.QUEUED:
         progress = progress.advance(S.QUEUED)
     if progress.status != status:
@@ -281,14 +299,6 @@ def _progress_from_events(
             f"but status is {status.value}"
         )
     return attrs.evolve(progress, status=status)
-
-
-def _guess_progress_for(status: ClassifierJobOutStatus) -> Progress:
-    return Progress(
-        status=status,
-        validated=status in _VALIDATED_STATUSES,
-        ran=status in _RAN_STATUSES,
-    )
 
 
 def _check_checkpoints(
@@ -312,6 +322,8 @@ def _check_checkpoints(
         newer, older = checkpoints[index - 1], checkpoints[index]
         if newer.step_number <= older.step_number or newer.created_at < older.created_at:
             problems.append(f"checkpoints[{index}] is not older than checkpoints[{index - 1}]")
+    if [c.step_number for c in checkpoints] != list(range(len(checkpoints), 0, -1)):
+        problems.append("checkpoints are not one per step, from the newest step down to 1")
     if (
         job.status == S.SUCCESS
         and steps is not None
@@ -397,8 +409,7 @@ def _check_metadata(job: ClassifierJobOut, progress: Progress, problems: list[st
         present = [name for name in _ESTIMATE_FIELDS if getattr(metadata, name) is not None]
         if present or metadata.cost != 0.0:
             problems.append("metadata must be {cost: 0.0} with nothing else before validation")
-    started = progress.requeued or progress.ran or progress.status is S.STARTED
-    if started and metadata.estimated_start_time is None:
+    if progress.started and metadata.estimated_start_time is None:
         problems.append("metadata.estimated_start_time must be set once training was queued")
     if not progress.validated and metadata.estimated_start_time is not None:
         problems.append("metadata.estimated_start_time must be null before validation")
