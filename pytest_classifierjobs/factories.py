@@ -14,9 +14,11 @@ factory fixes everything it builds, nested objects included, and nothing here to
 
 Overrides win over coherence: ``build(status="QUEUED", fine_tuned_model="x")`` gives exactly
 that, because simulating an odd combination is what a test may need. Overrides of the fields a
-job is drawn from (``id``, ``model``, ``created_at``, ``auto_start``, ``hyperparameters``...)
-are applied before the derived fields are computed, so ``build(status="SUCCESS", model="m")``
-still names ``m`` in its ``fine_tuned_model``. A nested model may be overridden by an instance,
+job is drawn from (``id``, ``model``, ``auto_start``, ``created_at``, ``training_files``,
+``validation_files``, ``suffix``, ``integrations``, ``hyperparameters``) are its inputs: the
+lifecycle works from them, so ``build(status="SUCCESS", model="m")`` still names ``m`` in its
+``fine_tuned_model``, and fills in only what they leave empty (an integration's run ``url``
+once the job ran, ``epochs`` once it is validated). A nested model may be overridden by an instance,
 or by a dict of some of its fields (``metadata={"cost": 12.5}``).
 """
 
@@ -303,7 +305,8 @@ def _job_values(
         if step is S.VALIDATED:
             metadata = _estimate(rng, steps)
             tokens = metadata.train_tokens or 1
-            hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
+            if hp.epochs is None:
+                hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
             targets = [
                 _target(rng, name) for name in rng.sample(_TARGET_NAMES, rng.choice((1, 1, 2)))
             ]
@@ -312,7 +315,7 @@ def _job_values(
     succeeded = status is S.SUCCESS
     integrations = draft.integrations
     if ran and integrations:
-        integrations = [attrs.evolve(i, url=_run_url(rng, i)) for i in integrations]
+        integrations = [i if i.url else attrs.evolve(i, url=_run_url(rng, i)) for i in integrations]
     created = datetime.datetime.fromtimestamp(draft.created_at, datetime.timezone.utc)
     values: dict[str, Any] = {
         "id": draft.id,
@@ -413,6 +416,8 @@ class _CoherentBuild(Generic[T]):
 
     __model__: type[T]
     __random__: ClassVar[Random]
+    # Fields whose overrides ``_draw`` has used already as inputs; not applied again after it.
+    _inputs: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
     def _draw(
@@ -450,7 +455,8 @@ class _CoherentBuild(Generic[T]):
         parsed = None if status is None else parse_status(status)
         values = cls._draw(rng, overrides, parsed, nullables)
         for name, value in overrides.items():
-            values[name] = _merge(values.get(name), value, f"{where} {name}")
+            if name not in cls._inputs:
+                values[name] = _merge(values.get(name), value, f"{where} {name}")
         return cls.__model__(**values)
 
     @classmethod
@@ -463,6 +469,8 @@ class _CoherentBuild(Generic[T]):
 
 
 class _JobFactoryBase(_CoherentBuild[T]):
+    _inputs = _DRAFT_FIELDS
+
     @classmethod
     def _draw(
         cls,

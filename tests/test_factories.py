@@ -369,3 +369,26 @@ def test_nested_values_are_realistic() -> None:
     for checkpoint in CheckpointOutFactory.batch(20):
         assert checkpoint.step_number >= 1
     assert {e.name for e in EventOutFactory.batch(5)} == {"status-updated"}
+
+
+def test_overridden_integrations_get_their_run_url_once_the_job_ran() -> None:
+    given = [WandbIntegrationOut(project="p"), WandbIntegrationOut(project="q", url="https://x")]
+    job = ClassifierDetailedJobOutFactory.build(status="SUCCESS", integrations=given)
+    assert job.integrations is not None
+    assert [i.project for i in job.integrations] == ["p", "q"]
+    assert job.integrations[0].url is not None
+    assert job.integrations[0].url.startswith("https://wandb.ai/")
+    assert job.integrations[1].url == "https://x"
+    assert coherence_violations(job) == []
+    queued = ClassifierDetailedJobOutFactory.build(status="VALIDATING", integrations=given[:1])
+    assert queued.integrations == given[:1]
+
+
+def test_given_epochs_are_kept_and_missing_ones_computed_at_validation() -> None:
+    kept = ClassifierDetailedJobOutFactory.build(status="VALIDATED", hyperparameters={"epochs": 3})
+    assert kept.hyperparameters.epochs == 3
+    instance = ClassifierTrainingParameters(training_steps=5, seq_len=16384)
+    computed = ClassifierDetailedJobOutFactory.build(status="VALIDATED", hyperparameters=instance)
+    assert computed.hyperparameters.epochs is not None
+    assert computed.hyperparameters.training_steps == 5
+    assert coherence_violations(computed) == []
