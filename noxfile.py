@@ -1,0 +1,106 @@
+"""The project's checks: ``python -m nox`` runs the default sessions, ``-s NAME`` one of them.
+
+Every session runs on the interpreter that runs nox. The test sessions install the built wheel,
+not the checkout, and run pytest with ``python -I`` (isolated mode): Python then leaves the
+working directory off ``sys.path`` (3.10 as well as 3.11+), so the checkout's
+``pytest_classifierjobs/`` cannot shadow the installed package, and the tests check what users
+get. ``PYTHONSAFEPATH=1`` does the same for the interpreters that the tests start (3.11+).
+Coverage maps the installed files back to the checkout (``[tool.coverage.paths]``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.sessions = ["tests", "tests_sdk2", "lint", "mypy"]
+nox.options.error_on_external_run = True
+
+ROOT = Path(__file__).resolve().parent
+SDK1 = "mistralai==1.12.4"
+SDK2 = "mistralai==2.4.13"
+# coverage[toml] reads pyproject.toml on 3.10, which has no tomllib.
+TEST_REQUIREMENTS = ["coverage[toml]", "pytest-xdist", "hypothesis"]
+# Pinned so that a new release cannot fail CI on code nobody changed; bump them deliberately.
+RUFF = "ruff==0.17.6"
+MYPY = "mypy==2.4.1"
+# Read by tests/test_plugin.py, which then asserts that the tests import the installed wheel.
+INSTALLED_ENV = {"CLASSIFIERJOBS_EXPECT_INSTALLED": "1", "PYTHONSAFEPATH": "1"}
+
+_built_wheels: dict[str, Path] = {}
+_wheel_dirs: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _install_wheel(session: nox.Session, *requirements: str) -> None:
+    """Build the project's wheel (once per nox run) and install it with ``requirements``."""
+    if "wheel" not in _built_wheels:
+        # Outside the checkout, and not session.create_tmp(): that sets TMPDIR under the
+        # checkout, where pytester's runs would pick up this project's pyproject.toml and
+        # conftest.py as their own.
+        wheel_dir = tempfile.TemporaryDirectory(prefix="pytest-classifierjobs-wheel-")
+        session.run(
+            "python", "-m", "pip", "wheel", "--no-deps", "--wheel-dir", wheel_dir.name, str(ROOT)
+        )
+        (_built_wheels["wheel"],) = Path(wheel_dir.name).glob("*.whl")
+        _wheel_dirs.append(wheel_dir)  # removed when nox exits
+    wheel = str(_built_wheels["wheel"])
+    session.install(wheel, *requirements)
+    # A reused venv holds an older build under the same version number: replace it.
+    session.install("--force-reinstall", "--no-deps", wheel)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite on the installed wheel and mistralai 1.x, with 100 % coverage."""
+    _install_wheel(session, SDK1, *TEST_REQUIREMENTS)
+    session.run("coverage", "erase")
+    session.run(
+        "python", "-I", "-m", "coverage", "run", "-m", "pytest", *session.posargs, env=INSTALLED_ENV
+    )
+    session.run("coverage", "combine")
+    session.run("coverage", "report")
+
+
+@nox.session
+def tests_sdk2(session: nox.Session) -> None:
+    """The tests marked ``sdk`` again, on the installed wheel and mistralai 2.x."""
+    _install_wheel(session, SDK2, *TEST_REQUIREMENTS)
+    session.run("python", "-I", "-m", "pytest", "-m", "sdk", *session.posargs, env=INSTALLED_ENV)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff's lint rules and formatting."""
+    session.install(RUFF)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def mypy(session: nox.Session) -> None:
+    """mypy --strict on the package, the tests and this file (see ``[tool.mypy]``)."""
+    session.install("-e", ".", SDK1, "nox", "pytest", MYPY)
+    session.run("mypy")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """The benchmarks on the installed wheel; arguments go to ``benchmarks/run.py``."""
+    script = ROOT / "benchmarks" / "run.py"
+    if not script.exists():
+        session.skip("benchmarks/run.py does not exist yet")
+    _install_wheel(session, SDK1)
+    # A script's own directory, not the working directory, goes on sys.path: no shadowing here.
+    session.run("python", str(script), *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def demo(session: nox.Session) -> None:
+    """An example consumer test suite (docs/examples/), run against the fake API."""
+    session.log(
+        "The demo, an example consumer test suite under docs/examples/, arrives with the fake "
+        "jobs API; there is nothing to run yet."
+    )
