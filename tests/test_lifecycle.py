@@ -243,59 +243,44 @@ def test_parse_status_lists_the_ten_statuses(value: str, shown: str) -> None:
 # --- Progress --------------------------------------------------------------------------------
 
 
-def test_a_new_job_is_fresh_and_queued() -> None:
-    progress = Progress()
+def _flags(progress: Progress) -> tuple[ClassifierJobOutStatus, bool, bool, bool, bool]:
+    """``(status, validated, started, ran, requeued)``."""
+    return (progress.status, progress.validated, progress.started, progress.ran, progress.requeued)
 
-    assert (progress.status, progress.validated, progress.ran, progress.requeued) == (
-        S.QUEUED,
-        False,
-        False,
-        False,
-    )
+
+def test_a_new_job_is_fresh_and_queued() -> None:
+    assert _flags(Progress()) == (S.QUEUED, False, False, False, False)
 
 
 @pytest.mark.parametrize(
-    ("path", "status", "validated", "ran", "requeued"),
+    ("path", "flags"),
     [
-        pytest.param((), S.QUEUED, False, False, False, id="created"),
-        pytest.param(("VALIDATING",), S.VALIDATING, False, False, False, id="validating"),
-        pytest.param(("VALIDATING", "VALIDATED"), S.VALIDATED, True, False, False, id="validated"),
+        pytest.param((), (S.QUEUED, False, False, False, False), id="created"),
+        pytest.param(("VALIDATING",), (S.VALIDATING, False, False, False, False), id="validating"),
         pytest.param(
-            ("VALIDATING", "VALIDATED", "QUEUED"), S.QUEUED, True, False, True, id="started"
+            ("VALIDATING", "VALIDATED"), (S.VALIDATED, True, False, False, False), id="validated"
+        ),
+        pytest.param(
+            ("VALIDATING", "VALIDATED", "QUEUED"),
+            (S.QUEUED, True, True, False, True),
+            id="started",
         ),
         pytest.param(
             ("VALIDATING", "VALIDATED", "QUEUED", "RUNNING"),
-            S.RUNNING,
-            True,
-            True,
-            False,
+            (S.RUNNING, True, True, True, False),
             id="running",
         ),
         pytest.param(
             ("VALIDATING", "VALIDATED", "QUEUED", "RUNNING", "SUCCESS"),
-            S.SUCCESS,
-            True,
-            True,
-            False,
+            (S.SUCCESS, True, True, True, False),
             id="succeeded",
         ),
     ],
 )
 def test_the_observed_flow(
-    path: tuple[str, ...],
-    status: ClassifierJobOutStatus,
-    validated: bool,
-    ran: bool,
-    requeued: bool,
+    path: tuple[str, ...], flags: tuple[ClassifierJobOutStatus, bool, bool, bool, bool]
 ) -> None:
-    progress = Progress().walk(path)
-
-    assert (progress.status, progress.validated, progress.ran, progress.requeued) == (
-        status,
-        validated,
-        ran,
-        requeued,
-    )
+    assert _flags(Progress().walk(path)) == flags
 
 
 @pytest.mark.parametrize(
@@ -308,30 +293,102 @@ def test_the_observed_flow(
     ],
 )
 def test_the_auto_start_path(path: tuple[str, ...]) -> None:
-    assert Progress().walk(path) == Progress(status=S.RUNNING, validated=True, ran=True)
+    assert Progress().walk(path) == Progress(
+        status=S.RUNNING, validated=True, started=True, ran=True
+    )
 
 
 def test_started_is_not_requeued() -> None:
     progress = Progress().walk(["VALIDATING", "VALIDATED", "QUEUED", "STARTED"])
 
-    assert (progress.status, progress.validated, progress.requeued) == (S.STARTED, True, False)
+    assert _flags(progress) == (S.STARTED, True, True, False, False)
 
 
 @pytest.mark.parametrize(
-    ("path", "validated", "ran"),
+    ("path", "started"),
     [
-        pytest.param(("CANCELLED",), False, False, id="fresh-QUEUED->CANCELLED"),
+        pytest.param((), False, id="fresh-QUEUED"),
+        pytest.param(("VALIDATING", "VALIDATED"), False, id="VALIDATED-not-yet-started"),
+        pytest.param(("VALIDATING", "VALIDATED", "QUEUED"), True, id="re-queued"),
+        pytest.param(("VALIDATING", "VALIDATED", "QUEUED", "STARTED"), True, id="STARTED"),
+        pytest.param(("VALIDATING", "VALIDATED", "QUEUED", "RUNNING"), True, id="RUNNING"),
+        pytest.param(
+            ("VALIDATING", "VALIDATED", "QUEUED", "CANCELLED"),
+            True,
+            id="cancelled-after-re-queue",
+        ),
+        pytest.param(
+            ("VALIDATING", "VALIDATED", "QUEUED", "STARTED", "CANCELLATION_REQUESTED", "CANCELLED"),
+            True,
+            id="cancelled-after-STARTED",
+        ),
+        pytest.param(("CANCELLED",), False, id="cancelled-while-fresh"),
+        pytest.param(
+            ("VALIDATING", "VALIDATED", "CANCELLED"), False, id="cancelled-before-re-queue"
+        ),
+    ],
+)
+def test_started_is_set_by_the_requeue_after_validation_and_kept(
+    path: tuple[str, ...], started: bool
+) -> None:
+    assert Progress().walk(path).started is started
+
+
+@pytest.mark.parametrize(
+    ("status", "validated", "started", "ran"),
+    [
+        pytest.param(S.QUEUED, False, False, False, id="QUEUED"),
+        pytest.param(S.VALIDATING, False, False, False, id="VALIDATING"),
+        pytest.param(S.FAILED_VALIDATION, False, False, False, id="FAILED_VALIDATION"),
+        pytest.param(S.VALIDATED, True, False, False, id="VALIDATED"),
+        pytest.param(S.STARTED, True, True, False, id="STARTED"),
+        pytest.param(S.RUNNING, True, True, True, id="RUNNING"),
+        pytest.param(S.SUCCESS, True, True, True, id="SUCCESS"),
+        pytest.param(S.FAILED, True, True, True, id="FAILED"),
+        # A cancellation does not tell how far the job got: the flags are left False.
+        pytest.param(S.CANCELLATION_REQUESTED, False, False, False, id="CANCELLATION_REQUESTED"),
+        pytest.param(S.CANCELLED, False, False, False, id="CANCELLED"),
+    ],
+)
+def test_progress_flags_default_to_what_the_status_implies(
+    status: ClassifierJobOutStatus, validated: bool, started: bool, ran: bool
+) -> None:
+    progress = Progress(status=status)
+
+    assert (progress.validated, progress.started, progress.ran) == (validated, started, ran)
+
+
+def test_progress_flags_given_explicitly_win_over_the_status() -> None:
+    progress = Progress(status=S.CANCELLED, validated=True, started=True, ran=True)
+
+    assert (progress.validated, progress.started, progress.ran) == (True, True, True)
+    assert Progress(status=S.RUNNING, ran=False).ran is False
+
+
+@pytest.mark.parametrize(
+    ("path", "validated", "started", "ran"),
+    [
+        pytest.param(("CANCELLED",), False, False, False, id="fresh-QUEUED->CANCELLED"),
         pytest.param(
             ("VALIDATING", "CANCELLATION_REQUESTED", "CANCELLED"),
+            False,
             False,
             False,
             id="VALIDATING->CANCELLATION_REQUESTED->CANCELLED",
         ),
         pytest.param(
-            ("VALIDATING", "VALIDATED", "CANCELLED"), True, False, id="VALIDATED->CANCELLED"
+            ("VALIDATING", "VALIDATED", "CANCELLED"), True, False, False, id="VALIDATED->CANCELLED"
+        ),
+        pytest.param(
+            ("VALIDATING", "VALIDATED", "QUEUED", "CANCELLED"),
+            True,
+            True,
+            False,
+            id="re-queued-QUEUED->CANCELLED",
         ),
         pytest.param(
             ("VALIDATING", "VALIDATED", "QUEUED", "RUNNING", "CANCELLATION_REQUESTED", "CANCELLED"),
+            True,
             True,
             True,
             id="RUNNING->CANCELLATION_REQUESTED->CANCELLED",
@@ -339,9 +396,11 @@ def test_started_is_not_requeued() -> None:
     ],
 )
 def test_cancellation_keeps_what_the_job_went_through(
-    path: tuple[str, ...], validated: bool, ran: bool
+    path: tuple[str, ...], validated: bool, started: bool, ran: bool
 ) -> None:
-    assert Progress().walk(path) == Progress(status=S.CANCELLED, validated=validated, ran=ran)
+    assert Progress().walk(path) == Progress(
+        status=S.CANCELLED, validated=validated, started=started, ran=ran
+    )
 
 
 @pytest.mark.parametrize(
@@ -349,16 +408,16 @@ def test_cancellation_keeps_what_the_job_went_through(
     [
         pytest.param(Progress(), {S.VALIDATING, S.CANCELLATION_REQUESTED, S.CANCELLED}, id="fresh"),
         pytest.param(
-            Progress(validated=True),
+            Progress(validated=True, started=True),
             {S.STARTED, S.RUNNING, S.CANCELLATION_REQUESTED, S.CANCELLED},
             id="requeued",
         ),
         pytest.param(
-            Progress(status=S.RUNNING, validated=True, ran=True),
+            Progress(status=S.RUNNING),
             {S.SUCCESS, S.FAILED, S.CANCELLATION_REQUESTED},
             id="RUNNING",
         ),
-        pytest.param(Progress(status=S.SUCCESS, validated=True, ran=True), set(), id="SUCCESS"),
+        pytest.param(Progress(status=S.SUCCESS), set(), id="SUCCESS"),
     ],
 )
 def test_next_statuses(progress: Progress, allowed: set[ClassifierJobOutStatus]) -> None:
@@ -506,12 +565,6 @@ def test_progress_is_frozen() -> None:
         Progress().status = S.RUNNING  # type: ignore[misc]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lifecycle.py bug: Progress(status=...) does not derive validated/ran from the status, "
-    "so Progress('VALIDATED') has validated=False (its docstring: 'VALIDATED was reached') and "
-    "Progress('VALIDATED').walk(['QUEUED', 'RUNNING']) is refused",
-)
 def test_progress_built_at_validated_counts_as_validated() -> None:
     progress = Progress(status="VALIDATED")
 
@@ -998,6 +1051,38 @@ def test_metadata(base: Callable[[], Job], breaker: Breaker, expected: list[str]
     _check(base, breaker, expected)
 
 
+def _cancelled_after(job: Job, *statuses: str) -> Job:
+    """Cancel ``job``: its status is ``CANCELLED``, with an event to each of ``statuses``."""
+    events = [
+        EventOut(name="status-updated", created_at=job.modified_at, data={"status": status})
+        for status in (*statuses, "CANCELLED")
+    ]
+    return attrs.evolve(job, status=S.CANCELLED, events=[*job.events, *events])
+
+
+@pytest.mark.parametrize(
+    "statuses",
+    [pytest.param((), id="directly"), pytest.param(("CANCELLATION_REQUESTED",), id="on-request")],
+)
+def test_a_job_cancelled_after_started_still_needs_estimated_start_time(
+    statuses: tuple[str, ...],
+) -> None:
+    job = _cancelled_after(started(), *statuses)
+
+    assert _status_events(job) == [
+        "QUEUED",
+        "VALIDATING",
+        "VALIDATED",
+        "STARTED",
+        *statuses,
+        "CANCELLED",
+    ]
+    assert coherence_violations(job) == []
+    assert coherence_violations(_meta(estimated_start_time=None)(job)) == [
+        "metadata.estimated_start_time must be set once training was queued"
+    ]
+
+
 def test_estimated_start_time_is_null_while_validated_and_waiting() -> None:
     job = validated()
 
@@ -1103,11 +1188,8 @@ def _swap_event_times(job: Job) -> Job:
         pytest.param(
             validated,
             _move_event(0, lambda job: job.created_at - 1),
-            # events[0] is also compared with created_at, hence the second message.
-            [
-                "events[0].created_at is outside [created_at, modified_at]",
-                "events[0] is older than the event before it",
-            ],
+            # Only consecutive events are compared: events[0] has no event before it.
+            ["events[0].created_at is outside [created_at, modified_at]"],
             id="event-before-created_at",
         ),
         pytest.param(
@@ -1127,6 +1209,23 @@ def _swap_event_times(job: Job) -> Job:
             lambda job: attrs.evolve(job, events=[]),
             ["events do not start with a status-updated event to QUEUED"],
             id="history-empty",
+        ),
+        pytest.param(
+            # The fallback guesses from the whole job (its metadata tells it was validated and
+            # re-queued), not from the status alone, so only the history's fault is reported.
+            requeued,
+            lambda job: attrs.evolve(job, events=job.events[1:]),
+            ["events do not start with a status-updated event to QUEUED"],
+            id="history-starts-with-VALIDATING-at-re-queued-QUEUED",
+        ),
+        pytest.param(
+            requeued,
+            _events("QUEUED", "VALIDATING", "RUNNING"),
+            [
+                "events are not a legal path: a VALIDATING job cannot move to RUNNING; "
+                "allowed next: CANCELLATION_REQUESTED, CANCELLED, FAILED_VALIDATION, VALIDATED"
+            ],
+            id="illegal-path-at-re-queued-QUEUED",
         ),
         pytest.param(
             running,
@@ -1287,6 +1386,14 @@ def _checkpoints(*steps_and_ages: tuple[int, int]) -> Breaker:
     return breaker
 
 
+def _steps_down_from(newest: int, spacing: int = 1) -> Breaker:
+    """Replace the checkpoints by one per step, ``newest`` down to 1, ``spacing`` seconds apart."""
+    return _checkpoints(*((step, spacing * (newest - step)) for step in range(newest, 0, -1)))
+
+
+ONE_PER_STEP = "checkpoints are not one per step, from the newest step down to 1"
+
+
 def _checkpoints_of(change: Callable[[list[CheckpointOut]], list[CheckpointOut]]) -> Breaker:
     return lambda job: attrs.evolve(job, checkpoints=change(list(job.checkpoints)))
 
@@ -1311,38 +1418,46 @@ def _no_checkpoints(job: Job) -> Job:
             id="checkpoint-while-requeued",
         ),
         pytest.param(
-            running,
-            _checkpoints((11, 0)),
-            ["checkpoints[0].step_number 11 is outside [1, training_steps=10]"],
+            lambda: _hp(training_steps=2)(running()),
+            _steps_down_from(3),
+            ["checkpoints[0].step_number 3 is outside [1, training_steps=2]"],
             id="step_number-above-training_steps",
         ),
         pytest.param(
             running,
+            _checkpoints((11, 0)),
+            ["checkpoints[0].step_number 11 is outside [1, training_steps=10]", ONE_PER_STEP],
+            id="step_number-above-training_steps-and-steps-missing",
+        ),
+        # One per step down to 1 leaves no room for a step 0: both rules fire.
+        pytest.param(
+            running,
             _checkpoints((2, 0), (0, 1)),
-            ["checkpoints[1].step_number 0 is outside [1, training_steps=10]"],
+            ["checkpoints[1].step_number 0 is outside [1, training_steps=10]", ONE_PER_STEP],
             id="step_number-0",
         ),
         pytest.param(
             lambda: _hp(training_steps=None)(running()),
             _checkpoints((0, 0)),
-            ["checkpoints[0].step_number 0 is outside [1, training_steps=None]"],
+            ["checkpoints[0].step_number 0 is outside [1, training_steps=None]", ONE_PER_STEP],
             id="step_number-0-without-training_steps",
         ),
+        # Steps out of order or repeated are never one per step either: both rules fire.
         pytest.param(
             running,
             _checkpoints((1, 1), (2, 0)),
-            ["checkpoints[1] is not older than checkpoints[0]"],
+            ["checkpoints[1] is not older than checkpoints[0]", ONE_PER_STEP],
             id="oldest-first",
         ),
         pytest.param(
             running,
             _checkpoints((3, 1), (3, 1)),
-            ["checkpoints[1] is not older than checkpoints[0]"],
+            ["checkpoints[1] is not older than checkpoints[0]", ONE_PER_STEP],
             id="same-step-twice",
         ),
         pytest.param(
             running,
-            _checkpoints((3, 2), (2, 0)),
+            _checkpoints((2, 2), (1, 0)),
             ["checkpoints[1] is not older than checkpoints[0]"],
             id="higher-step-created-earlier",
         ),
@@ -1362,9 +1477,45 @@ def _no_checkpoints(job: Job) -> Job:
         ),
         pytest.param(
             succeeded,
+            _checkpoints((10, 0), (5, 1)),
+            [ONE_PER_STEP],
+            id="SUCCESS-steps-10-and-5",
+        ),
+        pytest.param(
+            running,
+            _checkpoints((3, 0), (1, 1)),
+            [ONE_PER_STEP],
+            id="a-step-skipped",
+        ),
+        pytest.param(
+            running,
+            _checkpoints((3, 0), (2, 1)),
+            [ONE_PER_STEP],
+            id="not-down-to-step-1",
+        ),
+        pytest.param(
+            succeeded,
+            _checkpoints_of(lambda checkpoints: checkpoints[:-1]),
+            [ONE_PER_STEP],
+            id="SUCCESS-step-1-missing",
+        ),
+        pytest.param(
+            succeeded,
+            _checkpoints_of(lambda checkpoints: [*checkpoints[:4], *checkpoints[5:]]),
+            [ONE_PER_STEP],
+            id="SUCCESS-step-6-missing",
+        ),
+        pytest.param(
+            succeeded,
             _checkpoints_of(lambda checkpoints: checkpoints[1:]),
             ["a successful job's newest checkpoint is not its last training step"],
             id="SUCCESS-newest-checkpoint-not-the-last-step",
+        ),
+        pytest.param(
+            succeeded,
+            _checkpoints((10, 1), (10, 1)),
+            ["checkpoints[1] is not older than checkpoints[0]", ONE_PER_STEP],
+            id="SUCCESS-last-step-twice",
         ),
         pytest.param(
             succeeded,
@@ -1382,11 +1533,12 @@ def test_checkpoints(base: Callable[[], Job], breaker: Breaker, expected: list[s
     ("base", "breaker"),
     [
         pytest.param(running, _checkpoints((3, 0), (2, 1), (1, 2)), id="RUNNING-three-steps"),
-        pytest.param(running, _checkpoints((10, 0)), id="RUNNING-up-to-the-last-step"),
-        pytest.param(running, _checkpoints((3, 1), (2, 1)), id="two-steps-in-one-second"),
+        pytest.param(running, _checkpoints((1, 0)), id="RUNNING-first-step"),
+        pytest.param(running, _steps_down_from(STEPS), id="RUNNING-up-to-the-last-step"),
+        pytest.param(running, _checkpoints((2, 1), (1, 1)), id="two-steps-in-one-second"),
         pytest.param(
             lambda: _hp(training_steps=None)(running()),
-            _checkpoints((500, 0)),
+            _steps_down_from(500, spacing=0),
             id="any-step-without-training_steps",
         ),
         pytest.param(
@@ -1426,6 +1578,13 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
             ),
             ["metadata.estimated_start_time must be set once training was queued"],
             id="QUEUED-with-estimate-needs-estimated_start_time",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="lifecycle.py bug: a short QUEUED job with an estimate is re-queued "
+                "(Progress.requeued), yet _guess_progress counts it as started only when "
+                "estimated_start_time is set, so the missing estimated_start_time goes unreported "
+                "(its detailed form reports it)",
+            ),
         ),
         pytest.param(
             fresh_queued,
@@ -1467,6 +1626,40 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
             ),
             ["metadata.estimated_start_time must be set once training was queued"],
             id="CANCELLED-with-url-counts-as-ran",
+        ),
+        pytest.param(
+            # The run URL says the job ran, so it was validated and started: the missing
+            # estimate is reported, whatever the {cost: 0.0} metadata says.
+            running,
+            lambda job: attrs.evolve(
+                job.summary(), status=S.CANCELLED, metadata=JobMetadataOut(cost=0.0)
+            ),
+            [
+                "metadata lacks expected_duration_seconds, cost_currency, train_tokens_per_step, "
+                "train_tokens, data_tokens although the job is validated",
+                "metadata.cost must be positive once the job is validated",
+                "metadata.estimated_start_time must be set once training was queued",
+            ],
+            id="CANCELLED-with-url-and-no-estimate-counts-as-validated",
+        ),
+        pytest.param(
+            requeued,
+            lambda job: attrs.evolve(
+                _with_url(job, None).summary(), status=S.CANCELLATION_REQUESTED
+            ),
+            [],
+            id="CANCELLATION_REQUESTED-with-estimated_start_time-after-re-queue",
+        ),
+        pytest.param(
+            fresh_queued,
+            lambda job: attrs.evolve(
+                job.summary(),
+                status=S.CANCELLED,
+                metadata=_metadata(job, estimated_start_time=CREATED_AT + 600),
+            ),
+            # Not validated, so not started either: only the early estimated_start_time.
+            ["metadata.estimated_start_time must be null before validation"],
+            id="CANCELLED-with-only-estimated_start_time-is-not-validated",
         ),
         pytest.param(
             validated,
