@@ -38,7 +38,6 @@ from faker import Faker
 from polyfactory.factories.attrs_factory import AttrsFactory
 from polyfactory.fields import Use
 
-from .lifecycle import parse_status
 from .models import (
     CheckpointOut,
     ClassifierDetailedJobOut,
@@ -55,6 +54,7 @@ from .models import (
     TrainingFile,
     WandbIntegration,
     WandbIntegrationOut,
+    parse_status,
 )
 
 __all__ = [

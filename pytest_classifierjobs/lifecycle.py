@@ -66,7 +66,12 @@ from types import MappingProxyType
 
 import attrs
 
-from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+from .models import (
+    ClassifierDetailedJobOut,
+    ClassifierJobOut,
+    ClassifierJobOutStatus,
+    parse_status,
+)
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -118,23 +123,10 @@ TRANSITIONS: Mapping[ClassifierJobOutStatus, frozenset[ClassifierJobOutStatus]] 
     {S.QUEUED: _FRESH_QUEUED_NEXT | _REQUEUED_NEXT, **_NEXT}
 )
 
-_STATUS_NAMES = ", ".join(s.value for s in S)
 # What a status alone tells of a job's past (QUEUED and the cancellations tell nothing).
 _RAN_STATUSES = frozenset({S.RUNNING, S.SUCCESS, S.FAILED})
 _STARTED_STATUSES = _RAN_STATUSES | {S.STARTED}
 _VALIDATED_STATUSES = _STARTED_STATUSES | {S.VALIDATED}
-
-
-def parse_status(value: ClassifierJobOutStatus | str) -> ClassifierJobOutStatus:
-    """Return the status named by ``value`` (a member or its string); list the ten on error."""
-    if isinstance(value, ClassifierJobOutStatus):
-        return value
-    try:
-        return ClassifierJobOutStatus(value)
-    except ValueError:
-        raise ValueError(
-            f"unknown job status {value!r}; expected one of: {_STATUS_NAMES}"
-        ) from None
 
 
 class IllegalTransitionError(ValueError):
@@ -158,7 +150,12 @@ class Progress:
     )
     #: Training was queued after validation (by ``start`` or ``auto_start``).
     started: bool = attrs.field(
-        default=attrs.Factory(lambda self: self.status in _STARTED_STATUSES, takes_self=True)
+        default=attrs.Factory(
+            lambda self: (
+                self.status in _STARTED_STATUSES or (self.status is S.QUEUED and self.validated)
+            ),
+            takes_self=True,
+        )
     )
     #: Training has run (``RUNNING`` was reached).
     ran: bool = attrs.field(
@@ -250,6 +247,8 @@ def _guess_progress(job: ClassifierJobOut) -> Progress:
     started = (
         ran
         or job.status in _STARTED_STATUSES
+        # A validated job is QUEUED again only because training was queued.
+        or (validated and job.status == S.QUEUED)
         or (validated and metadata is not None and metadata.estimated_start_time is not None)
     )
     return Progress(status=job.status, validated=validated, started=started, ran=ran)

@@ -39,6 +39,7 @@ __all__ = [
     "TrainingFile",
     "WandbIntegration",
     "WandbIntegrationOut",
+    "parse_status",
 ]
 
 
@@ -62,6 +63,25 @@ class ClassifierJobOutStatus(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+_STATUS_NAMES = ", ".join(status.value for status in ClassifierJobOutStatus)
+
+
+def parse_status(value: ClassifierJobOutStatus | str) -> ClassifierJobOutStatus:
+    """Return the status named by ``value`` (a member or its string); list the ten on error.
+
+    >>> parse_status("SUCCESS")
+    <ClassifierJobOutStatus.SUCCESS: 'SUCCESS'>
+    """
+    if isinstance(value, ClassifierJobOutStatus):
+        return value
+    try:
+        return ClassifierJobOutStatus(value)
+    except ValueError:
+        raise ValueError(
+            f"unknown job status {value!r}; expected one of: {_STATUS_NAMES}"
+        ) from None
 
 
 #: ``FTClassifierLossFunction`` of the contract.
@@ -190,8 +210,8 @@ class ClassifierJobOut:
     auto_start: bool
     #: The base model, for example ``"ministral-3b-latest"``.
     model: str
-    #: The current status.
-    status: ClassifierJobOutStatus
+    #: The current status; its string is accepted too (``status="SUCCESS"``).
+    status: ClassifierJobOutStatus = attrs.field(converter=parse_status)
     #: Unix seconds at which the job was created.
     created_at: int
     #: Unix seconds of the job's last change.

@@ -402,10 +402,8 @@ def _unstructure_optional_float(value: float | None) -> float | None:
 
 
 def _unstructure_status(value: ClassifierJobOutStatus) -> str:
-    if type(value) is ClassifierJobOutStatus:
-        return value._value_
-    # A plain string that is a valid status is accepted too: attrs does not convert it.
-    return _STATUSES[value]._value_
+    # The models' converter makes every status a member, so its value is all there is to write.
+    return value._value_
 
 
 def _unstructure_optional_json_object(value: dict[str, Any] | None) -> dict[str, object] | None:

@@ -1578,13 +1578,6 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
             ),
             ["metadata.estimated_start_time must be set once training was queued"],
             id="QUEUED-with-estimate-needs-estimated_start_time",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="lifecycle.py bug: a short QUEUED job with an estimate is re-queued "
-                "(Progress.requeued), yet _guess_progress counts it as started only when "
-                "estimated_start_time is set, so the missing estimated_start_time goes unreported "
-                "(its detailed form reports it)",
-            ),
         ),
         pytest.param(
             fresh_queued,

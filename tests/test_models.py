@@ -75,3 +75,10 @@ def test_models_are_frozen_keyword_only_and_slotted() -> None:
         ClassifierTrainingParameters(10)  # type: ignore[call-arg]
     assert not hasattr(detailed, "__dict__")
     assert attrs.evolve(detailed, status=ClassifierJobOutStatus.VALIDATING).status == "VALIDATING"
+
+
+def test_status_accepts_its_string_and_refuses_an_unknown_one() -> None:
+    job = attrs.evolve(_detailed(), status="RUNNING")
+    assert job.status is ClassifierJobOutStatus.RUNNING
+    with pytest.raises(ValueError, match=r"^unknown job status 'DONE'; expected one of: QUEUED, "):
+        attrs.evolve(_detailed(), status="DONE")

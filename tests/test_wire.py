@@ -37,7 +37,14 @@ from pytest_classifierjobs.wire import WireFormatError, from_wire, to_wire
 S = ClassifierJobOutStatus
 NAN = float("nan")
 INF = float("inf")
-OPENAPI = Path("/work/shared/reference/mistral-jobs-openapi-fragment.json")
+# The contract's OpenAPI fragment lives beside the checkout, in the team's shared folder; it is
+# copied from mistralai/platform-docs-public, so it is referenced here and not committed.
+OPENAPI = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "reference"
+    / "mistral-jobs-openapi-fragment.json"
+)
 TEN_STATUSES = (
     "one of 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', 'FAILED_VALIDATION', "
     "'FAILED', 'SUCCESS', 'CANCELLED', 'CANCELLATION_REQUESTED'"
@@ -581,12 +588,6 @@ TO_WIRE_ERRORS = [
         id="nan-in-a-request",
     ),
     pytest.param(
-        attrs.evolve(JOB, status=untyped("DONE")),
-        "ClassifierJobOut",
-        f"$.status: expected {TEN_STATUSES}, got str 'DONE'",
-        id="not-a-status",
-    ),
-    pytest.param(
         MetricOut(train_loss=untyped(True)),
         "MetricOut",
         "$.train_loss: expected a number, got bool True",
@@ -658,7 +659,6 @@ def test_to_wire_lists_every_problem_once_one_is_found() -> None:
     # wrongly typed int field included.
     job = attrs.evolve(
         DETAILED,
-        status=untyped("DONE"),
         created_at=untyped("yesterday"),
         metadata=JobMetadataOut(cost=NAN),
         events=[EventOut(name="n", created_at=1, data={"s": {1}})],
@@ -666,8 +666,7 @@ def test_to_wire_lists_every_problem_once_one_is_found() -> None:
     with pytest.raises(
         WireFormatError,
         match=exactly(
-            "cannot put this ClassifierDetailedJobOut on the wire, 4 problems:\n"
-            f"  $.status: expected {TEN_STATUSES}, got str 'DONE'\n"
+            "cannot put this ClassifierDetailedJobOut on the wire, 3 problems:\n"
             "  $.created_at: expected an integer, got str 'yesterday'\n"
             "  $.metadata.cost: expected a finite number, got float nan\n"
             "  $.events[0].data.s: expected a JSON value, got set {1}"
@@ -675,7 +674,6 @@ def test_to_wire_lists_every_problem_once_one_is_found() -> None:
     ) as caught:
         to_wire(job)
     assert caught.value.errors == (
-        ("$.status", f"expected {TEN_STATUSES}, got str 'DONE'"),
         ("$.created_at", "expected an integer, got str 'yesterday'"),
         ("$.metadata.cost", "expected a finite number, got float nan"),
         ("$.events[0].data.s", "expected a JSON value, got set {1}"),
