@@ -416,8 +416,16 @@ class _CoherentBuild(Generic[T]):
 
     __model__: type[T]
     __random__: ClassVar[Random]
+    __faker__: ClassVar[Faker]
     # Fields whose overrides ``_draw`` has used already as inputs; not applied again after it.
     _inputs: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Each factory, a user's subclass included, gets a Random and a Faker of its own, so
+        # that seeding or building one never moves another (polyfactory's default shares both).
+        cls.__random__ = Random()
+        cls.__faker__ = Faker()
+        super().__init_subclass__(**kwargs)
 
     @classmethod
     def _draw(
@@ -538,16 +546,12 @@ class ClassifierDetailedJobOutFactory(
     """
 
     __model__ = ClassifierDetailedJobOut
-    __faker__ = Faker()
-    __random__ = Random()
 
 
 class ClassifierJobOutFactory(_JobFactoryBase[ClassifierJobOut], AttrsFactory[ClassifierJobOut]):
     """Coherent short :class:`ClassifierJobOut` jobs, as create and list return them."""
 
     __model__ = ClassifierJobOut
-    __faker__ = Faker()
-    __random__ = Random()
 
 
 class _SingleBuild(_CoherentBuild[T]):
@@ -575,8 +579,6 @@ class ClassifierTrainingParametersFactory(
     """Hyperparameters inside the contract's bounds, with the server's defaults."""
 
     __model__ = ClassifierTrainingParameters
-    __faker__ = Faker()
-    __random__ = Random()
     _one = staticmethod(_training_parameters)
 
 
@@ -584,8 +586,6 @@ class JobMetadataOutFactory(_SingleBuild[JobMetadataOut], AttrsFactory[JobMetada
     """A validated job's cost and duration estimate."""
 
     __model__ = JobMetadataOut
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> JobMetadataOut:
@@ -598,8 +598,6 @@ class WandbIntegrationOutFactory(
     """A Weights & Biases integration as a job that has run reports it (with its run URL)."""
 
     __model__ = WandbIntegrationOut
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> WandbIntegrationOut:
@@ -613,8 +611,6 @@ class ClassifierTargetOutFactory(
     """A classification head with realistic labels."""
 
     __model__ = ClassifierTargetOut
-    __faker__ = Faker()
-    __random__ = Random()
     _one = staticmethod(_target)
 
 
@@ -622,8 +618,6 @@ class MetricOutFactory(_SingleBuild[MetricOut], AttrsFactory[MetricOut]):
     """Metrics of an evaluated training step."""
 
     __model__ = MetricOut
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> MetricOut:
@@ -634,8 +628,6 @@ class CheckpointOutFactory(_SingleBuild[CheckpointOut], AttrsFactory[CheckpointO
     """One checkpoint of a training run."""
 
     __model__ = CheckpointOut
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> CheckpointOut:
@@ -652,8 +644,6 @@ class EventOutFactory(_SingleBuild[EventOut], AttrsFactory[EventOut]):
     """A ``status-updated`` event to a status that is not the first (``QUEUED``) one."""
 
     __model__ = EventOut
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> EventOut:
@@ -669,8 +659,6 @@ class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
     """A valid create request for a classifier job, as the SDK would send it."""
 
     __model__ = JobIn
-    __faker__ = Faker()
-    __random__ = Random()
 
     @staticmethod
     def _one(rng: Random) -> JobIn:

@@ -392,3 +392,14 @@ def test_given_epochs_are_kept_and_missing_ones_computed_at_validation() -> None
     assert computed.hyperparameters.epochs is not None
     assert computed.hyperparameters.training_steps == 5
     assert coherence_violations(computed) == []
+
+
+def test_a_subclass_has_its_own_randomness_and_honours_random_seed() -> None:
+    class SeededJobFactory(ClassifierDetailedJobOutFactory):
+        __random_seed__ = 77
+
+    assert SeededJobFactory.__random__ is not ClassifierDetailedJobOutFactory.__random__
+    assert SeededJobFactory.__faker__ is not ClassifierDetailedJobOutFactory.__faker__
+    first = repr(SeededJobFactory.build())
+    ClassifierDetailedJobOutFactory.seed_random(77)
+    assert repr(ClassifierDetailedJobOutFactory.build()) == first
