@@ -33,49 +33,17 @@ from cattrs.errors import (
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn
 
-from .models import (
-    CheckpointOut,
-    ClassifierDetailedJobOut,
-    ClassifierJobOut,
-    ClassifierJobOutStatus,
-    ClassifierTargetIn,
-    ClassifierTargetOut,
-    ClassifierTrainingParameters,
-    ClassifierTrainingParametersIn,
-    EventOut,
-    JobIn,
-    JobMetadataOut,
-    JobsOut,
-    LegacyJobMetadataOut,
-    MetricOut,
-    TrainingFile,
-    WandbIntegration,
-    WandbIntegrationOut,
-)
+from . import models
+from .models import ClassifierJobOutStatus
 
 __all__ = ["WireFormatError", "from_wire", "to_wire"]
 
 _T = TypeVar("_T")
 _Hook = Callable[[Any, Any], Any]
 
-#: Every class ``to_wire`` and ``from_wire`` accept.
-_MODELS: tuple[type[Any], ...] = (
-    CheckpointOut,
-    ClassifierDetailedJobOut,
-    ClassifierJobOut,
-    ClassifierTargetIn,
-    ClassifierTargetOut,
-    ClassifierTrainingParameters,
-    ClassifierTrainingParametersIn,
-    EventOut,
-    JobIn,
-    JobMetadataOut,
-    JobsOut,
-    LegacyJobMetadataOut,
-    MetricOut,
-    TrainingFile,
-    WandbIntegration,
-    WandbIntegrationOut,
+#: Every class ``to_wire`` and ``from_wire`` accept: all the attrs classes of ``models``.
+_MODELS: tuple[type[Any], ...] = tuple(
+    model for name in models.__all__ if attrs.has(model := getattr(models, name))
 )
 
 # A repr longer than this is cut: a message names the culprit, it does not dump it.
