@@ -24,11 +24,7 @@ or by a dict of some of its fields (``metadata={"cost": 12.5}``).
 
 from __future__ import annotations
 
-import datetime
 import difflib
-import itertools
-import math
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from random import Random
 from typing import Any, ClassVar, Generic, TypeVar
@@ -38,6 +34,8 @@ from faker import Faker
 from polyfactory.factories.attrs_factory import AttrsFactory
 from polyfactory.fields import Use
 
+from . import progression
+from .lifecycle import Progress
 from .models import (
     CheckpointOut,
     ClassifierDetailedJobOut,
@@ -73,120 +71,6 @@ __all__ = [
 S = ClassifierJobOutStatus
 T = TypeVar("T")
 
-# --- realistic values ------------------------------------------------------------------------
-
-# Base models the classifier guide fine-tunes (platform-docs-public classifier_factory.md).
-BASE_MODELS = ("ministral-3b-latest", "ministral-3b-latest", "ministral-8b-latest")
-# The jobs API existed from mid-2024 until its retirement in July 2026 (contract, section 0).
-_EARLIEST = int(datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp())
-_LATEST = int(datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp())
-# Label sets in the spirit of the cookbook's intent, moderation and product classifiers.
-_TARGETS = {
-    "intent": ("social_post", "email_sendemail", "calendar_set", "play_music", "weather_query"),
-    "moderation": ("hate", "sexual", "violence", "self_harm", "pii", "none"),
-    "category": ("electronics", "clothing", "home", "toys", "books"),
-    "sentiment": ("positive", "negative", "neutral"),
-    "language": ("en", "fr", "de", "es", "it"),
-}
-_TARGET_NAMES = tuple(_TARGETS)
-_SLUG = "abcdefghijklmnopqrstuvwxyz0123456789"
-_TOKENS_PER_STEP = (65536, 131072)  # observed in the cookbook and in the contract's examples
-_SEQ_LEN = 16384  # the server's default, observed in every sample
-_EUR_PER_MILLION_TOKENS = 0.5  # chosen: makes the cookbook's 6.5M-token job cost about 3.3 EUR
-
-
-def _uuid(rng: Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
-
-
-def _slug(rng: Random, low: int = 4, high: int = 10) -> str:
-    return "".join(rng.choice(_SLUG) for _ in range(rng.randint(low, high)))
-
-
-def _hex8(rng: Random) -> str:
-    return f"{rng.getrandbits(32):08x}"
-
-
-def _training_parameters(rng: Random) -> ClassifierTrainingParameters:
-    return ClassifierTrainingParameters(
-        training_steps=rng.randint(10, 100),
-        learning_rate=rng.choice((1e-5, 4e-5, 1e-4, 2e-4)),
-        weight_decay=0.1,
-        warmup_fraction=0.05,
-        epochs=None,
-        seq_len=_SEQ_LEN,
-    )
-
-
-def _estimate(rng: Random, steps: int | None) -> JobMetadataOut:
-    per_step = rng.choice(_TOKENS_PER_STEP)
-    train_tokens = (steps or 100) * per_step
-    return JobMetadataOut(
-        expected_duration_seconds=(steps or 100) * rng.randint(3, 6),
-        cost=max(0.01, round(train_tokens / 1e6 * _EUR_PER_MILLION_TOKENS, 2)),
-        cost_currency="EUR",
-        train_tokens_per_step=per_step,
-        train_tokens=train_tokens,
-        data_tokens=rng.randint(20_000, 2_000_000),
-        estimated_start_time=None,
-    )
-
-
-def _target(rng: Random, name: str | None = None) -> ClassifierTargetOut:
-    name = name or rng.choice(_TARGET_NAMES)
-    labels = _TARGETS[name]
-    multi = name == "moderation" and rng.random() < 0.5
-    return ClassifierTargetOut(
-        name=name,
-        labels=rng.sample(labels, rng.randint(2, len(labels))),
-        weight=1.0,
-        loss_function="multi_class" if multi else "single_class",
-    )
-
-
-def _metric(rng: Random, progress: float, evaluated: bool) -> MetricOut:
-    train_loss = 2.0 * math.exp(-4.0 * progress) + 0.05 + rng.random() * 0.05
-    if not evaluated:  # observed: steps without an evaluation report 0.0, not null
-        return MetricOut(
-            train_loss=round(train_loss, 6), valid_loss=0.0, valid_mean_token_accuracy=0.0
-        )
-    return MetricOut(
-        train_loss=round(train_loss, 6),
-        valid_loss=round(train_loss * (1.05 + rng.random() * 0.1), 6),
-        # observed: the accuracy can exceed 1 slightly (1.000433 in the intent notebook)
-        valid_mean_token_accuracy=round(min(1.0005, 0.6 + 0.4 * progress + rng.random() * 0.01), 6),
-    )
-
-
-def _checkpoints(
-    rng: Random, steps: int, done: int, start: int, seconds_per_step: float
-) -> list[CheckpointOut]:
-    """One checkpoint per completed step (observed), newest first (observed)."""
-    evaluate_every = max(1, steps // 10)
-    return [
-        CheckpointOut(
-            metrics=_metric(rng, step / steps, step % evaluate_every == 0 or step == steps),
-            step_number=step,
-            created_at=start + max(1, round(step * seconds_per_step)),
-        )
-        for step in range(done, 0, -1)
-    ]
-
-
-def _wandb(rng: Random, *, set_names: bool | None) -> WandbIntegrationOut:
-    named = rng.random() < 0.5 if set_names is None else set_names
-    return WandbIntegrationOut(
-        project=rng.choice(("intent-classifier", "moderation", "product-classifier", "ft-exp")),
-        name=_slug(rng) if named else None,
-        run_name=_slug(rng) if named else None,
-        url=None,
-    )
-
-
-def _run_url(rng: Random, integration: WandbIntegrationOut) -> str:
-    return f"https://wandb.ai/{_slug(rng)}/{integration.project}/runs/{_slug(rng, 8, 8)}"
-
-
 # --- the path to a status --------------------------------------------------------------------
 
 _TO_VALIDATED = (S.QUEUED, S.VALIDATING, S.VALIDATED)
@@ -208,17 +92,6 @@ _PATHS: Mapping[ClassifierJobOutStatus, tuple[tuple[ClassifierJobOutStatus, ...]
         *((*p, S.CANCELLED) for p in _CANCEL_POINTS[:-1]),
         *((*p, S.CANCELLATION_REQUESTED, S.CANCELLED) for p in _CANCEL_POINTS),
     ),
-}
-
-# Seconds each step takes after the one before it: (low, high).
-_STEP_SECONDS = {
-    S.VALIDATING: (1, 5),
-    S.VALIDATED: (1, 60),
-    S.STARTED: (1, 30),
-    S.RUNNING: (5, 600),
-    S.CANCELLATION_REQUESTED: (1, 120),
-    S.CANCELLED: (1, 30),
-    S.FAILED_VALIDATION: (1, 60),
 }
 
 
@@ -247,16 +120,16 @@ def _draft(rng: Random, overrides: Mapping[str, Any], nullables: bool | None) ->
         return make() if present else None
 
     draft = _Draft(
-        id=_uuid(rng),
-        model=rng.choice(BASE_MODELS),
+        id=progression.new_uuid(rng),
+        model=rng.choice(progression.BASE_MODELS),
         auto_start=rng.random() < 0.3,
-        created_at=rng.randint(_EARLIEST, _LATEST),
-        training_files=[_uuid(rng) for _ in range(rng.choice((1, 1, 2)))],
-        validation_files=free(lambda: [_uuid(rng)]),
-        suffix=free(lambda: _slug(rng, 3, 18)),
-        integrations=free(lambda: [_wandb(rng, set_names=nullables)]),
-        hyperparameters=_training_parameters(rng),
-        account=_hex8(rng),
+        created_at=rng.randint(progression.EARLIEST, progression.LATEST),
+        training_files=[progression.new_uuid(rng) for _ in range(rng.choice((1, 1, 2)))],
+        validation_files=free(lambda: [progression.new_uuid(rng)]),
+        suffix=free(lambda: progression.slug(rng, 3, 18)),
+        integrations=free(lambda: [progression.wandb(rng, set_names=nullables)]),
+        hyperparameters=progression.training_parameters(rng),
+        account=f"{rng.getrandbits(32):08x}",
     )
     for name in _DRAFT_FIELDS.intersection(overrides):
         value = overrides[name]
@@ -272,93 +145,25 @@ def _job_values(
     overrides: Mapping[str, Any],
     nullables: bool | None = None,
 ) -> dict[str, Any]:
-    """Every field of a coherent detailed job in ``status``, overrides applied last."""
+    """Every field of a coherent detailed job in ``status``: the job walked along a legal path."""
     draft = _draft(rng, overrides, nullables)
     paths = _PATHS[status]
     path = paths[rng.randrange(len(paths))] if len(paths) > 1 else paths[0]
-    hp = draft.hyperparameters
-    steps = hp.training_steps
-    now = draft.created_at
-    events = [EventOut(name="status-updated", created_at=now, data={"status": S.QUEUED.value})]
-    metadata = JobMetadataOut(cost=0.0)
-    targets: list[ClassifierTargetOut] = []
-    checkpoints: list[CheckpointOut] = []
-    ran = False
-    for previous, step in itertools.pairwise(path):
-        if step is S.QUEUED:  # the re-queue after validation: silent (observed)
-            now += rng.randint(0, 5) if draft.auto_start else rng.randint(30, 7200)
-            metadata = attrs.evolve(metadata, estimated_start_time=now + rng.randint(10, 600))
-            continue
-        if previous is S.RUNNING:
-            now = _train(
-                rng,
-                draft=draft,
-                metadata=metadata,
-                outcome=step,
-                started=now,
-                checkpoints=checkpoints,
-            )
-        else:
-            low, high = _STEP_SECONDS[step]
-            now += rng.randint(low, high)
-        events.append(EventOut(name="status-updated", created_at=now, data={"status": step.value}))
-        if step is S.VALIDATED:
-            metadata = _estimate(rng, steps)
-            tokens = metadata.train_tokens or 1
-            if hp.epochs is None:
-                hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
-            targets = [
-                _target(rng, name) for name in rng.sample(_TARGET_NAMES, rng.choice((1, 1, 2)))
-            ]
-        elif step is S.RUNNING:
-            ran = True
-    succeeded = status is S.SUCCESS
-    integrations = draft.integrations
-    if ran and integrations:
-        integrations = [i if i.url else attrs.evolve(i, url=_run_url(rng, i)) for i in integrations]
-    created = datetime.datetime.fromtimestamp(draft.created_at, datetime.timezone.utc)
-    values: dict[str, Any] = {
-        "id": draft.id,
-        "auto_start": draft.auto_start,
-        "model": draft.model,
-        "status": status,
-        "created_at": draft.created_at,
-        "modified_at": max(now, checkpoints[0].created_at if checkpoints else now),
-        "training_files": draft.training_files,
-        "hyperparameters": hp,
-        "validation_files": draft.validation_files,
-        "fine_tuned_model": (
-            f"ft:classifier:{draft.model}:{draft.account}:{created:%Y%m%d}:{draft.id[:8]}"
-            if succeeded
-            else None
-        ),
-        "suffix": draft.suffix,
-        "integrations": integrations,
-        "trained_tokens": metadata.train_tokens if succeeded else None,
-        "metadata": metadata,
-        "classifier_targets": targets,
-        "events": events,
-        "checkpoints": checkpoints,
-    }
-    return values
-
-
-def _train(
-    rng: Random,
-    *,
-    draft: _Draft,
-    metadata: JobMetadataOut,
-    outcome: ClassifierJobOutStatus,
-    started: int,
-    checkpoints: list[CheckpointOut],
-) -> int:
-    """Fill ``checkpoints`` for the training that ends in ``outcome``; return when it ended."""
-    steps = draft.hyperparameters.training_steps or 0
-    duration = metadata.expected_duration_seconds or max(steps, 1) * 4
-    per_step = duration / max(steps, 1)
-    done = steps if outcome is S.SUCCESS else rng.randint(0, max(steps - 1, 0))
-    checkpoints.extend(_checkpoints(rng, steps, done, started, per_step))
-    return started + max(1, round(done * per_step)) + rng.randint(1, 30)
+    job = progression.fresh_job(
+        id=draft.id,
+        model=draft.model,
+        auto_start=draft.auto_start,
+        created_at=draft.created_at,
+        training_files=draft.training_files,
+        validation_files=draft.validation_files,
+        suffix=draft.suffix,
+        integrations=draft.integrations,
+        hyperparameters=draft.hyperparameters,
+    )
+    progress = Progress()
+    for step in path[1:]:
+        job, progress = progression.take_step(job, progress, step, rng, account=draft.account)
+    return {name: getattr(job, name) for name in _init_fields(ClassifierDetailedJobOut)[0]}
 
 
 # --- overrides -------------------------------------------------------------------------------
@@ -579,7 +384,7 @@ class ClassifierTrainingParametersFactory(
     """Hyperparameters inside the contract's bounds, with the server's defaults."""
 
     __model__ = ClassifierTrainingParameters
-    _one = staticmethod(_training_parameters)
+    _one = staticmethod(progression.training_parameters)
 
 
 class JobMetadataOutFactory(_SingleBuild[JobMetadataOut], AttrsFactory[JobMetadataOut]):
@@ -589,7 +394,7 @@ class JobMetadataOutFactory(_SingleBuild[JobMetadataOut], AttrsFactory[JobMetada
 
     @staticmethod
     def _one(rng: Random) -> JobMetadataOut:
-        return _estimate(rng, rng.randint(10, 100))
+        return progression.estimate(rng, rng.randint(10, 100))
 
 
 class WandbIntegrationOutFactory(
@@ -601,8 +406,8 @@ class WandbIntegrationOutFactory(
 
     @staticmethod
     def _one(rng: Random) -> WandbIntegrationOut:
-        integration = _wandb(rng, set_names=None)
-        return attrs.evolve(integration, url=_run_url(rng, integration))
+        integration = progression.wandb(rng, set_names=None)
+        return attrs.evolve(integration, url=progression.run_url(rng, integration))
 
 
 class ClassifierTargetOutFactory(
@@ -611,7 +416,7 @@ class ClassifierTargetOutFactory(
     """A classification head with realistic labels."""
 
     __model__ = ClassifierTargetOut
-    _one = staticmethod(_target)
+    _one = staticmethod(progression.target)
 
 
 class MetricOutFactory(_SingleBuild[MetricOut], AttrsFactory[MetricOut]):
@@ -621,7 +426,7 @@ class MetricOutFactory(_SingleBuild[MetricOut], AttrsFactory[MetricOut]):
 
     @staticmethod
     def _one(rng: Random) -> MetricOut:
-        return _metric(rng, rng.random(), evaluated=True)
+        return progression.metric(rng, rng.random(), evaluated=True)
 
 
 class CheckpointOutFactory(_SingleBuild[CheckpointOut], AttrsFactory[CheckpointOut]):
@@ -634,9 +439,9 @@ class CheckpointOutFactory(_SingleBuild[CheckpointOut], AttrsFactory[CheckpointO
         steps = rng.randint(10, 100)
         step = rng.randint(1, steps)
         return CheckpointOut(
-            metrics=_metric(rng, step / steps, evaluated=True),
+            metrics=progression.metric(rng, step / steps, evaluated=True),
             step_number=step,
-            created_at=rng.randint(_EARLIEST, _LATEST),
+            created_at=rng.randint(progression.EARLIEST, progression.LATEST),
         )
 
 
@@ -650,7 +455,7 @@ class EventOutFactory(_SingleBuild[EventOut], AttrsFactory[EventOut]):
         status = rng.choice(_ALL_STATUSES)
         return EventOut(
             name="status-updated",
-            created_at=rng.randint(_EARLIEST, _LATEST),
+            created_at=rng.randint(progression.EARLIEST, progression.LATEST),
             data={"status": status.value},
         )
 
@@ -664,15 +469,15 @@ class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
     def _one(rng: Random) -> JobIn:
         targeted = rng.random() < 0.5
         return JobIn(
-            model=rng.choice(BASE_MODELS),
+            model=rng.choice(progression.BASE_MODELS),
             hyperparameters=ClassifierTrainingParametersIn(
                 training_steps=rng.randint(10, 100), learning_rate=rng.choice((1e-5, 4e-5, 1e-4))
             ),
-            training_files=[TrainingFile(file_id=_uuid(rng), weight=1.0)],
-            validation_files=[_uuid(rng)] if rng.random() < 0.5 else None,
-            suffix=_slug(rng, 3, 18) if rng.random() < 0.5 else None,
+            training_files=[TrainingFile(file_id=progression.new_uuid(rng), weight=1.0)],
+            validation_files=[progression.new_uuid(rng)] if rng.random() < 0.5 else None,
+            suffix=progression.slug(rng, 3, 18) if rng.random() < 0.5 else None,
             integrations=(
-                [WandbIntegration(project="ft-exp", api_key=_slug(rng, 40, 40))]
+                [WandbIntegration(project="ft-exp", api_key=progression.slug(rng, 40, 40))]
                 if rng.random() < 0.3
                 else None
             ),
@@ -681,7 +486,7 @@ class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
             classifier_targets=(
                 [
                     ClassifierTargetIn(name=t.name, labels=t.labels, weight=1.0)
-                    for t in [_target(rng)]
+                    for t in [progression.target(rng)]
                 ]
                 if targeted
                 else None

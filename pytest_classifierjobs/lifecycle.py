@@ -37,7 +37,9 @@ What a status implies for the other fields
   ``cost > 0``, ``cost_currency``, ``train_tokens_per_step``, ``train_tokens`` and
   ``data_tokens`` are set (observed). ``estimated_start_time`` is set once the job was re-queued
   for training (observed after ``start``) and null before.
-* ``hyperparameters.epochs`` is null before validation and positive after (observed);
+* ``hyperparameters.epochs`` is null before validation and positive after (observed), except
+  for a job asked for epochs instead of steps: its ``training_steps`` is null until validation
+  derives it (chosen: the contract allows either, the samples only show steps);
   ``seq_len`` is always set (the server fills in 16384, observed); every hyperparameter lies
   inside the contract's bounds (documented).
 * ``training_files`` holds at least one file (documented by the server's 422, client-ts#70).
@@ -380,8 +382,11 @@ def _check_hyperparameters(job: ClassifierJobOut, progress: Progress, problems: 
         problems.append(f"hyperparameters.seq_len {hp.seq_len} is not an integer >= 100")
     if progress.validated and (hp.epochs is None or hp.epochs <= 0):
         problems.append("hyperparameters.epochs must be positive once the job is validated")
-    if not progress.validated and hp.epochs is not None:
-        problems.append("hyperparameters.epochs must be null before validation")
+    if not progress.validated and hp.epochs is not None and hp.training_steps is not None:
+        problems.append(
+            "hyperparameters.epochs must be null before validation, unless the job was asked "
+            "for epochs instead of training_steps"
+        )
 
 
 _ESTIMATE_FIELDS = (

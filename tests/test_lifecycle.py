@@ -922,13 +922,19 @@ def _hp(**changes: Any) -> Breaker:
         pytest.param(
             validating,
             _hp(epochs=1.5),
-            ["hyperparameters.epochs must be null before validation"],
+            [
+                "hyperparameters.epochs must be null before validation, unless the job was "
+                "asked for epochs instead of training_steps"
+            ],
             id="epochs-present-before-validation",
         ),
         pytest.param(
             fresh_queued,
             _hp(epochs=1.5),
-            ["hyperparameters.epochs must be null before validation"],
+            [
+                "hyperparameters.epochs must be null before validation, unless the job was "
+                "asked for epochs instead of training_steps"
+            ],
             id="epochs-present-at-fresh-QUEUED",
         ),
     ],
@@ -1582,7 +1588,10 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
         pytest.param(
             fresh_queued,
             lambda job: _hp(epochs=2.0)(job.summary()),
-            ["hyperparameters.epochs must be null before validation"],
+            [
+                "hyperparameters.epochs must be null before validation, unless the job was "
+                "asked for epochs instead of training_steps"
+            ],
             id="QUEUED-without-estimate-has-no-epochs",
         ),
         pytest.param(

@@ -1,0 +1,321 @@
+"""How a job moves on: what each step of its life fills in, with values drawn from a ``Random``.
+
+The factories walk a job along a whole path at once; the fake API moves a stored job one step at
+a time, on the requests of the code under test. Both call :func:`take_step`, so a job that the
+fake moved to ``SUCCESS`` looks exactly like one that ``build(status="SUCCESS")`` made: an event
+for the change (none for the silent re-queue after validation), the estimate and the targets at
+``VALIDATED``, the start estimate at the re-queue, the W&B run URL and checkpoints once running,
+the ``ft:classifier:...`` name and the trained tokens at ``SUCCESS``. The rules, with their
+sources, are in :mod:`pytest_classifierjobs.lifecycle`.
+
+Time runs from the job's ``modified_at``: each step happens a drawn number of seconds later.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import uuid
+from random import Random
+from typing import Any
+
+import attrs
+
+from .lifecycle import Progress
+from .models import (
+    CheckpointOut,
+    ClassifierDetailedJobOut,
+    ClassifierJobOutStatus,
+    ClassifierTargetOut,
+    ClassifierTrainingParameters,
+    EventOut,
+    JobMetadataOut,
+    MetricOut,
+    WandbIntegrationOut,
+)
+
+S = ClassifierJobOutStatus
+
+# Base models the classifier guide fine-tunes (platform-docs-public classifier_factory.md).
+BASE_MODELS = ("ministral-3b-latest", "ministral-3b-latest", "ministral-8b-latest")
+# The jobs API existed from mid-2024 until its retirement in July 2026 (contract, section 0).
+EARLIEST = int(datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp())
+LATEST = int(datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp())
+# Label sets in the spirit of the cookbook's intent, moderation and product classifiers.
+TARGETS = {
+    "intent": ("social_post", "email_sendemail", "calendar_set", "play_music", "weather_query"),
+    "moderation": ("hate", "sexual", "violence", "self_harm", "pii", "none"),
+    "category": ("electronics", "clothing", "home", "toys", "books"),
+    "sentiment": ("positive", "negative", "neutral"),
+    "language": ("en", "fr", "de", "es", "it"),
+}
+TARGET_NAMES = tuple(TARGETS)
+_SLUG = "abcdefghijklmnopqrstuvwxyz0123456789"
+_TOKENS_PER_STEP = (65536, 131072)  # observed in the cookbook and in the contract's examples
+SEQ_LEN = 16384  # the server's default, observed in every sample
+_EUR_PER_MILLION_TOKENS = 0.5  # chosen: makes the cookbook's 6.5M-token job cost about 3.3 EUR
+STATUS_UPDATED = "status-updated"
+
+# Seconds a step takes after the one before it: (low, high). Training is timed by its estimate.
+_STEP_SECONDS = {
+    S.QUEUED: (30, 7200),  # the re-queue waits for somebody to call start
+    S.VALIDATING: (1, 5),
+    S.VALIDATED: (1, 60),
+    S.STARTED: (1, 30),
+    S.RUNNING: (5, 600),
+    S.SUCCESS: (1, 30),
+    S.FAILED: (1, 30),
+    S.CANCELLATION_REQUESTED: (1, 120),
+    S.CANCELLED: (1, 30),
+    S.FAILED_VALIDATION: (1, 60),
+}
+_AUTO_START_SECONDS = (0, 5)
+
+
+def new_uuid(rng: Random) -> str:
+    """A random version-4 UUID string, drawn from ``rng`` so that seeding fixes it."""
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def slug(rng: Random, low: int = 4, high: int = 10) -> str:
+    """A lowercase alphanumeric name of ``low`` to ``high`` characters."""
+    return "".join(rng.choice(_SLUG) for _ in range(rng.randint(low, high)))
+
+
+def training_parameters(rng: Random) -> ClassifierTrainingParameters:
+    """Hyperparameters as the server reports them before validation (no ``epochs`` yet)."""
+    return ClassifierTrainingParameters(
+        training_steps=rng.randint(10, 100),
+        learning_rate=rng.choice((1e-5, 4e-5, 1e-4, 2e-4)),
+        weight_decay=0.1,
+        warmup_fraction=0.05,
+        epochs=None,
+        seq_len=SEQ_LEN,
+    )
+
+
+def estimate(rng: Random, steps: int | None) -> JobMetadataOut:
+    """The cost and duration estimate that validation fills in."""
+    per_step = rng.choice(_TOKENS_PER_STEP)
+    train_tokens = (steps or 100) * per_step
+    return JobMetadataOut(
+        expected_duration_seconds=(steps or 100) * rng.randint(3, 6),
+        cost=max(0.01, round(train_tokens / 1e6 * _EUR_PER_MILLION_TOKENS, 2)),
+        cost_currency="EUR",
+        train_tokens_per_step=per_step,
+        train_tokens=train_tokens,
+        data_tokens=rng.randint(20_000, 2_000_000),
+        estimated_start_time=None,
+    )
+
+
+def target(rng: Random, name: str | None = None) -> ClassifierTargetOut:
+    """A classification head with labels from one of the label sets."""
+    name = name or rng.choice(TARGET_NAMES)
+    labels = TARGETS[name]
+    multi = name == "moderation" and rng.random() < 0.5
+    return ClassifierTargetOut(
+        name=name,
+        labels=rng.sample(labels, rng.randint(2, len(labels))),
+        weight=1.0,
+        loss_function="multi_class" if multi else "single_class",
+    )
+
+
+def metric(rng: Random, progress: float, evaluated: bool) -> MetricOut:
+    """Metrics at ``progress`` (0 to 1) through training; zeros where nothing was evaluated."""
+    train_loss = 2.0 * math.exp(-4.0 * progress) + 0.05 + rng.random() * 0.05
+    if not evaluated:  # observed: steps without an evaluation report 0.0, not null
+        return MetricOut(
+            train_loss=round(train_loss, 6), valid_loss=0.0, valid_mean_token_accuracy=0.0
+        )
+    return MetricOut(
+        train_loss=round(train_loss, 6),
+        valid_loss=round(train_loss * (1.05 + rng.random() * 0.1), 6),
+        # observed: the accuracy can exceed 1 slightly (1.000433 in the intent notebook)
+        valid_mean_token_accuracy=round(min(1.0005, 0.6 + 0.4 * progress + rng.random() * 0.01), 6),
+    )
+
+
+def wandb(rng: Random, *, set_names: bool | None) -> WandbIntegrationOut:
+    """A W&B integration as echoed before the run exists (no ``url``)."""
+    named = rng.random() < 0.5 if set_names is None else set_names
+    return WandbIntegrationOut(
+        project=rng.choice(("intent-classifier", "moderation", "product-classifier", "ft-exp")),
+        name=slug(rng) if named else None,
+        run_name=slug(rng) if named else None,
+        url=None,
+    )
+
+
+def run_url(rng: Random, integration: WandbIntegrationOut) -> str:
+    """The W&B URL of the run of ``integration``."""
+    return f"https://wandb.ai/{slug(rng)}/{integration.project}/runs/{slug(rng, 8, 8)}"
+
+
+def fresh_job(
+    *,
+    id: str,
+    model: str,
+    auto_start: bool,
+    created_at: int,
+    training_files: list[str],
+    validation_files: list[str] | None,
+    suffix: str | None,
+    integrations: list[WandbIntegrationOut] | None,
+    hyperparameters: ClassifierTrainingParameters,
+) -> ClassifierDetailedJobOut:
+    """A job just created: ``QUEUED``, one event, ``{cost: 0.0}`` metadata (observed)."""
+    return ClassifierDetailedJobOut(
+        id=id,
+        auto_start=auto_start,
+        model=model,
+        status=S.QUEUED,
+        created_at=created_at,
+        modified_at=created_at,
+        training_files=training_files,
+        hyperparameters=hyperparameters,
+        validation_files=validation_files,
+        suffix=suffix,
+        integrations=integrations,
+        metadata=JobMetadataOut(cost=0.0),
+        classifier_targets=[],
+        events=[EventOut(name=STATUS_UPDATED, created_at=created_at, data={"status": "QUEUED"})],
+    )
+
+
+def take_step(
+    job: ClassifierDetailedJobOut,
+    progress: Progress,
+    status: ClassifierJobOutStatus | str,
+    rng: Random,
+    *,
+    targets: list[ClassifierTargetOut] | None = None,
+    account: str | None = None,
+) -> tuple[ClassifierDetailedJobOut, Progress]:
+    """Move ``job`` (at ``progress``) to ``status`` as the server would.
+
+    Raises :class:`~pytest_classifierjobs.lifecycle.IllegalTransitionError` for a step the
+    transition graph forbids. ``targets`` are used at validation instead of drawn ones (the
+    server echoes what the request asked for); ``account`` is the 8-hex account id of the
+    fine-tuned model's name, drawn when not given.
+    """
+    after = progress.advance(status)
+    new = after.status
+    now = job.modified_at
+    changes: dict[str, Any] = {"status": new}
+    if new is S.QUEUED:  # the re-queue after validation: silent (observed), start estimated
+        low, high = _AUTO_START_SECONDS if job.auto_start else _STEP_SECONDS[S.QUEUED]
+        now += rng.randint(low, high)
+        metadata = job.metadata or JobMetadataOut(cost=0.0)
+        changes["metadata"] = attrs.evolve(
+            metadata, estimated_start_time=now + rng.randint(10, 600)
+        )
+        changes["modified_at"] = now
+        return attrs.evolve(job, **changes), after
+    if progress.status is S.RUNNING and new is not S.CANCELLATION_REQUESTED:
+        now = _train(job, changes, rng, finished=new is S.SUCCESS)
+    now += rng.randint(*_STEP_SECONDS[new])
+    changes["events"] = [
+        *job.events,
+        EventOut(name=STATUS_UPDATED, created_at=now, data={"status": new.value}),
+    ]
+    if new is S.VALIDATED:
+        _validate(job, changes, rng, targets)
+    elif new is S.RUNNING:
+        now = _start_training(job, changes, rng, now)
+    elif new is S.SUCCESS:
+        _succeed(job, changes, rng, account)
+    changes["modified_at"] = now
+    return attrs.evolve(job, **changes), after
+
+
+def _validate(
+    job: ClassifierDetailedJobOut,
+    changes: dict[str, Any],
+    rng: Random,
+    targets: list[ClassifierTargetOut] | None,
+) -> None:
+    hp = job.hyperparameters
+    if hp.training_steps is None:  # asked for epochs instead: the server derives the steps
+        hp = attrs.evolve(hp, training_steps=rng.randint(10, 100))
+    metadata = estimate(rng, hp.training_steps)
+    if hp.epochs is None:
+        tokens = metadata.train_tokens or 1
+        hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
+    changes["hyperparameters"] = hp
+    changes["metadata"] = metadata
+    if not job.classifier_targets:
+        names = rng.sample(TARGET_NAMES, rng.choice((1, 1, 2)))
+        changes["classifier_targets"] = targets or [target(rng, name) for name in names]
+
+
+def _per_step(job: ClassifierDetailedJobOut) -> tuple[int, float]:
+    steps = job.hyperparameters.training_steps or 1
+    duration = (job.metadata and job.metadata.expected_duration_seconds) or steps * 4
+    return steps, duration / steps
+
+
+def _checkpoints(
+    rng: Random, steps: int, *, first: int, last: int, start: int, seconds_per_step: float
+) -> list[CheckpointOut]:
+    """Checkpoints of steps ``first`` to ``last``, one per step (observed), newest first."""
+    evaluate_every = max(1, steps // 10)
+    return [
+        CheckpointOut(
+            metrics=metric(rng, step / steps, step % evaluate_every == 0 or step == steps),
+            step_number=step,
+            created_at=start + max(1, round(step * seconds_per_step)),
+        )
+        for step in range(last, first - 1, -1)
+    ]
+
+
+def _start_training(
+    job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, started: int
+) -> int:
+    """Integrations get their run URL; some steps are done already. Return the newest time."""
+    if job.integrations:
+        changes["integrations"] = [
+            i if i.url else attrs.evolve(i, url=run_url(rng, i)) for i in job.integrations
+        ]
+    steps, per_step = _per_step(job)
+    done = rng.randint(0, max(steps - 1, 0))
+    checkpoints = _checkpoints(
+        rng, steps, first=1, last=done, start=started, seconds_per_step=per_step
+    )
+    changes["checkpoints"] = checkpoints
+    return checkpoints[0].created_at if checkpoints else started
+
+
+def _train(
+    job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, *, finished: bool
+) -> int:
+    """Training ends: every step when it ``finished``, else none more. Return the end time."""
+    if not finished:
+        return job.modified_at
+    steps, per_step = _per_step(job)
+    started = next(
+        (e.created_at for e in job.events if (e.data or {}).get("status") == S.RUNNING),
+        job.modified_at,
+    )
+    done = job.checkpoints[0].step_number if job.checkpoints else 0
+    newer = _checkpoints(
+        rng, steps, first=done + 1, last=steps, start=started, seconds_per_step=per_step
+    )
+    changes["checkpoints"] = [*newer, *job.checkpoints]
+    return max(job.modified_at, newer[0].created_at if newer else job.modified_at)
+
+
+def _succeed(
+    job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, account: str | None
+) -> None:
+    created = datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc)
+    account = account or f"{rng.getrandbits(32):08x}"
+    changes["fine_tuned_model"] = (
+        f"ft:classifier:{job.model}:{account}:{created:%Y%m%d}:{job.id[:8]}"
+    )
+    metadata = job.metadata
+    steps = job.hyperparameters.training_steps or 1
+    per_step = (metadata and metadata.train_tokens_per_step) or _TOKENS_PER_STEP[0]
+    changes["trained_tokens"] = steps * per_step
