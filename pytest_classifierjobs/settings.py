@@ -1,0 +1,383 @@
+"""What the pytest plugin reads and derives, with no pytest in sight.
+
+The plugin (``plugin.py``) hands this module plain values: the raw text of each
+``--classifierjobs-*`` option or ``classifierjobs_*`` ini key with where it came from, the
+arguments of the markers, the run seed and a test's node id. This module parses and checks them,
+and every error it raises is a :class:`SettingError` whose message names the bad value, where it
+came from, and what is allowed; the plugin turns it into a ``pytest.UsageError`` at start-up or a
+test error at fixture setup.
+
+Seeds (DESIGN section 5): one *run seed* per pytest run, and for each test a seed derived from
+the run seed and the test's node id by SHA-256, so that a test gets the same jobs whatever the
+order, the selection or the xdist worker.
+
+It imports nothing heavy: pytest loads it at start-up through the plugin.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import random
+import urllib.parse
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from .lifecycle import STATUS_GROUPS
+from .models import ClassifierJobOutStatus
+from .store import OUTCOMES, PROGRESSIONS, Progression
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "FIXTURE_OPTIONS",
+    "RUN_OPTIONS",
+    "FixtureOptions",
+    "RunSettings",
+    "SettingError",
+    "choose_run_seed",
+    "describe_statuses",
+    "fixture_options",
+    "marker_statuses",
+    "parse_base_url",
+    "parse_bool",
+    "parse_outcome",
+    "parse_progression",
+    "parse_seed",
+    "parse_statuses",
+    "per_test_seed",
+    "run_settings",
+    "unhandled_message",
+]
+
+S = ClassifierJobOutStatus
+
+#: Where the official SDKs send their requests; the fake's default base URL.
+DEFAULT_BASE_URL = "https://api.mistral.ai"
+
+#: The settings a whole run shares: ``--classifierjobs-<name>`` and ini ``classifierjobs_<name>``
+#: (with ``_`` for ``-``).
+RUN_OPTIONS = ("base_url", "seed", "statuses", "require_auth", "progression", "outcome")
+
+#: The keyword options of ``@pytest.mark.classifierjobs``.
+FIXTURE_OPTIONS = (
+    "assert_all_handled",
+    "base_url",
+    "outcome",
+    "progression",
+    "require_auth",
+    "seed",
+)
+
+_STATUSES = ", ".join(status.value for status in S)
+_GROUPS = ", ".join(STATUS_GROUPS)
+_STATUS_HELP = f"statuses {_STATUSES} or groups {_GROUPS}"
+_MARK = "@pytest.mark.classifierjobs"
+_STATUSES_MARK = "@pytest.mark.classifier_job_statuses"
+
+
+class SettingError(ValueError):
+    """A setting has a value that is not allowed; the message says where and what is."""
+
+
+# --- single values ----------------------------------------------------------------------------
+
+
+def parse_base_url(value: str) -> str:
+    """An absolute ``http(s)`` URL, optionally with a path prefix; returned without a final ``/``.
+
+    >>> parse_base_url("http://localhost:8000/mistral/")
+    'http://localhost:8000/mistral'
+    """
+    expected = (
+        f"expected an absolute http(s) URL such as {DEFAULT_BASE_URL!r} (a path prefix is "
+        f"allowed, a query or fragment is not), got {value!r}"
+    )
+    try:
+        parts = urllib.parse.urlsplit(value)
+        parts.port  # noqa: B018  (urlsplit checks the port only when asked)
+    except ValueError:
+        raise SettingError(expected) from None
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or "?" in value
+        or "#" in value
+    ):
+        raise SettingError(expected)
+    return value.rstrip("/")
+
+
+def parse_seed(value: str) -> int:
+    """A seed given as text: a decimal integer, possibly negative."""
+    try:
+        return int(value.strip(), 10)
+    except ValueError:
+        raise SettingError(f"expected an integer, got {value!r}") from None
+
+
+def parse_bool(value: str) -> bool:
+    """``true`` or ``false``, in any case."""
+    lowered = value.strip().lower()
+    if lowered not in {"true", "false"}:
+        raise SettingError(f"expected true or false, got {value!r}")
+    return lowered == "true"
+
+
+def parse_progression(value: str) -> Progression:
+    """One of :data:`~pytest_classifierjobs.store.PROGRESSIONS`."""
+    for progression in PROGRESSIONS:
+        if value == progression:
+            return progression
+    raise SettingError(f"expected one of {', '.join(PROGRESSIONS)}, got {value!r}")
+
+
+def parse_outcome(value: str) -> ClassifierJobOutStatus:
+    """One of :data:`~pytest_classifierjobs.store.OUTCOMES`, by name or member."""
+    for outcome in OUTCOMES:
+        if value == outcome.value:
+            return outcome
+    allowed = ", ".join(outcome.value for outcome in OUTCOMES)
+    raise SettingError(f"expected one of {allowed}, got {_plain(value)!r}")
+
+
+def parse_statuses(names: Iterable[str]) -> tuple[ClassifierJobOutStatus, ...]:
+    """The statuses that ``names`` (statuses and groups) cover, once each, in the enum's order.
+
+    >>> [s.value for s in parse_statuses(["failed", "QUEUED"])]
+    ['QUEUED', 'FAILED_VALIDATION', 'FAILED']
+    """
+    chosen: set[ClassifierJobOutStatus] = set()
+    for name in names:
+        group = STATUS_GROUPS.get(name)
+        if group is not None:
+            chosen |= group
+            continue
+        try:
+            chosen.add(S(name))
+        except ValueError:
+            raise SettingError(
+                f"unknown status or group {_plain(name)!r}; expected {_STATUS_HELP}"
+            ) from None
+    if not chosen:
+        raise SettingError(f"no status given; expected {_STATUS_HELP}")
+    return tuple(status for status in S if status in chosen)
+
+
+def describe_statuses(statuses: Sequence[ClassifierJobOutStatus]) -> str:
+    """The name of the group that ``statuses`` are, else their names joined by commas.
+
+    >>> describe_statuses(parse_statuses(["FAILED", "FAILED_VALIDATION"]))
+    'failed'
+    """
+    for name, group in STATUS_GROUPS.items():
+        if set(statuses) == group:
+            return name
+    return ",".join(status.value for status in statuses)
+
+
+def _plain(value: str) -> str:
+    # A status member's repr is '<ClassifierJobOutStatus.X: 'X'>'; messages show the bare name.
+    return value.value if isinstance(value, S) else value
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class RunSettings:
+    """The settings of a whole run, from the command line, else the ini file, else defaults."""
+
+    base_url: str = DEFAULT_BASE_URL
+    seed: int
+    statuses: tuple[ClassifierJobOutStatus, ...] = tuple(S)
+    require_auth: bool = True
+    progression: Progression = "per_get"
+    outcome: ClassifierJobOutStatus = S.SUCCESS
+
+    def header(self) -> str:
+        """The report-header line; it shows how to replay the run's data."""
+        return (
+            f"classifierjobs: seed={self.seed} (replay with --classifierjobs-seed={self.seed}), "
+            f"base_url={self.base_url}, statuses={describe_statuses(self.statuses)}"
+        )
+
+
+def run_settings(
+    raw: Mapping[str, tuple[str, str]],
+    *,
+    worker_seed: int | None = None,
+    randomly_seed: object = None,
+) -> RunSettings:
+    """Parse the raw run options: ``raw`` maps a name of :data:`RUN_OPTIONS` to its text and origin.
+
+    The origin (``--classifierjobs-seed``, ``classifierjobs_seed (ini)``) starts the message of
+    a :class:`SettingError`. The seed is chosen by :func:`choose_run_seed`.
+    """
+    values: dict[str, Any] = {}
+    parsers = {
+        "base_url": parse_base_url,
+        "seed": parse_seed,
+        "statuses": lambda text: parse_statuses(n.strip() for n in text.split(",") if n.strip()),
+        "require_auth": parse_bool,
+        "progression": parse_progression,
+        "outcome": parse_outcome,
+    }
+    for name, (text, origin) in raw.items():
+        try:
+            values[name] = parsers[name](text)
+        except SettingError as error:
+            raise SettingError(f"{origin}: {error}") from None
+    values["seed"] = choose_run_seed(
+        configured=values.get("seed"),
+        worker_seed=worker_seed,
+        randomly_seed=randomly_seed,
+    )
+    return RunSettings(**values)
+
+
+def choose_run_seed(
+    *,
+    configured: int | None,
+    worker_seed: int | None,
+    randomly_seed: object,
+) -> int:
+    """The run seed, from the first source that has one.
+
+    The xdist controller's seed (on a worker), else the configured one, else pytest-randomly's
+    (when it holds a number), else a new random one. pytest-randomly keeps ``'default'`` or
+    ``'last'`` in its option until its own ``pytest_configure`` replaces it by a number; a
+    string is not taken for a seed.
+    """
+    if worker_seed is not None:
+        return worker_seed
+    if configured is not None:
+        return configured
+    if isinstance(randomly_seed, int) and not isinstance(randomly_seed, bool):
+        return randomly_seed
+    return random.Random().getrandbits(32)
+
+
+def per_test_seed(run_seed: int, nodeid: str) -> int:
+    """The seed of one test: a stable 64-bit hash of the run seed and the test's node id.
+
+    SHA-256, not :func:`hash`: ``str`` hashes change with ``PYTHONHASHSEED`` from one process
+    to the next (xdist workers are other processes).
+
+    >>> per_test_seed(1, "tests/test_jobs.py::test_poll")
+    3050938891028568290
+    """
+    digest = hashlib.sha256(f"{run_seed}\0{nodeid}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+# --- markers ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FixtureOptions:
+    """The options of one test's fake: the ``classifierjobs`` markers over the run settings."""
+
+    base_url: str
+    seed: int | None
+    require_auth: bool
+    progression: Progression
+    outcome: ClassifierJobOutStatus
+    assert_all_handled: bool = True
+
+
+def fixture_options(
+    run: RunSettings,
+    markers: Iterable[tuple[Sequence[object], Mapping[str, object]]],
+) -> FixtureOptions:
+    """Merge the ``classifierjobs`` markers, given closest first as ``(args, kwargs)``.
+
+    Each option takes its value from the closest marker that sets it, else from ``run``; the
+    ``seed`` of a marker is the test's seed itself (``None``: derive it from the run seed).
+    Every marker is checked, also those whose options a closer one overrides.
+    """
+    merged: dict[str, object] = {}
+    for args, kwargs in markers:
+        if args:
+            raise SettingError(
+                f"{_MARK} takes keyword options only, got the positional argument "
+                f"{args[0]!r}; valid options: {', '.join(FIXTURE_OPTIONS)}"
+            )
+        for name, value in kwargs.items():
+            merged.setdefault(name, _marker_value(name, value))
+    options = FixtureOptions(
+        base_url=run.base_url,
+        seed=None,
+        require_auth=run.require_auth,
+        progression=run.progression,
+        outcome=run.outcome,
+    )
+    return dataclasses.replace(options, **merged)  # type: ignore[arg-type]
+
+
+def _marker_value(name: str, value: object) -> object:
+    if name not in FIXTURE_OPTIONS:
+        close = difflib.get_close_matches(name, FIXTURE_OPTIONS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise SettingError(
+            f"{_MARK} has no option {name!r}{hint}; valid options: {', '.join(FIXTURE_OPTIONS)}"
+        )
+    origin = f"{_MARK}({name}=...)"
+    if name in {"require_auth", "assert_all_handled"}:
+        if not isinstance(value, bool):
+            raise SettingError(f"{origin}: expected True or False, got {value!r}")
+        return value
+    if name == "seed":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise SettingError(f"{origin}: expected an integer, got {value!r}")
+        return value
+    if not isinstance(value, str):
+        raise SettingError(f"{origin}: expected a string, got {value!r}")
+    parse = {
+        "base_url": parse_base_url,
+        "progression": parse_progression,
+        "outcome": parse_outcome,
+    }[name]
+    try:
+        return parse(value)
+    except SettingError as error:
+        raise SettingError(f"{origin}: {error}") from None
+
+
+def marker_statuses(
+    args: Sequence[object], kwargs: Mapping[str, object]
+) -> tuple[ClassifierJobOutStatus, ...]:
+    """The statuses named by a ``classifier_job_statuses`` marker's arguments."""
+    if kwargs:
+        raise SettingError(
+            f"{_STATUSES_MARK} takes statuses and groups as positional arguments, "
+            f"not keyword arguments ({', '.join(kwargs)}); expected {_STATUS_HELP}"
+        )
+    for arg in args:
+        if not isinstance(arg, str):
+            raise SettingError(
+                f"{_STATUSES_MARK}: expected status or group names, got {arg!r} "
+                f"(unpack a collection: *statuses); expected {_STATUS_HELP}"
+            )
+    try:
+        return parse_statuses(args)  # type: ignore[arg-type]  # checked above
+    except SettingError as error:
+        raise SettingError(f"{_STATUSES_MARK}: {error}") from None
+
+
+# --- teardown ---------------------------------------------------------------------------------
+
+
+def unhandled_message(base_url: str, requests: Sequence[tuple[str, str]]) -> str:
+    """Why a test fails at teardown: the ``(method, path)`` of requests no operation matched."""
+    count = len(requests)
+    lines = "\n".join(f"  {method} {path}" for method, path in requests)
+    noun = "request" if count == 1 else "requests"
+    return (
+        f"classifierjobs: {count} {noun} to {base_url} matched no operation of the fake "
+        f"jobs API:\n{lines}\n"
+        f"If the test expects them, allow them with "
+        f"{_MARK}(assert_all_handled=False)."
+    )
