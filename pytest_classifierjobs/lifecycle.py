@@ -85,6 +85,7 @@ __all__ = [
     "Progress",
     "coherence_violations",
     "parse_status",
+    "progress_of",
 ]
 
 S = ClassifierJobOutStatus
@@ -256,17 +257,33 @@ def _guess_progress(job: ClassifierJobOut) -> Progress:
     return Progress(status=job.status, validated=validated, started=started, ran=ran)
 
 
+def progress_of(job: ClassifierJobOut) -> Progress:
+    """Where ``job`` is in its life: read from its events, or guessed when it has none.
+
+    A detailed job's ``status-updated`` events tell its path (with the silent re-queue put
+    back). A short job, or one whose history is broken, is judged by its status, then its
+    metadata and integrations (see the module docstring). The status is always the job's own.
+    """
+    if isinstance(job, ClassifierDetailedJobOut):
+        return _progress_from_events(job, _history(job), [])
+    return _guess_progress(job)
+
+
+def _history(job: ClassifierDetailedJobOut) -> list[str]:
+    return [
+        str((event.data or {}).get("status"))
+        for event in job.events
+        if event.name == STATUS_UPDATED
+    ]
+
+
 def _check_history(job: ClassifierDetailedJobOut, problems: list[str]) -> Progress:
-    statuses: list[str] = []
     for index, event in enumerate(job.events):
         if not job.created_at <= event.created_at <= job.modified_at:
             problems.append(f"events[{index}].created_at is outside [created_at, modified_at]")
         if index and event.created_at < job.events[index - 1].created_at:
             problems.append(f"events[{index}] is older than the event before it")
-        if event.name == STATUS_UPDATED:
-            status = (event.data or {}).get("status")
-            statuses.append(str(status))
-    progress = _progress_from_events(job, statuses, problems)
+    progress = _progress_from_events(job, _history(job), problems)
     if progress.validated != bool(job.classifier_targets):
         state = "validated" if progress.validated else "not validated yet"
         want = "non-empty" if progress.validated else "[]"

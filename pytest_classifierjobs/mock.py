@@ -1,0 +1,275 @@
+"""``ClassifierJobsMock``: the fake jobs API on a respx router, usable with or without pytest.
+
+While it is active, every httpx request to the base URL is answered by the fake (see
+``api.py``) and never reaches the network; requests to other hosts pass through untouched. A
+request under the base URL that is no operation is answered ``404``/``405`` like the real server
+and kept in :attr:`ClassifierJobsMock.unhandled`, so that the pytest fixture can fail the test
+even when the code under test swallowed the error.
+
+respx tries its started routers in the order they were started: a router started before this
+mock (respx's ``respx_mock`` fixture, for instance) answers first, so a test's own route for a
+jobs URL takes precedence over the fake. The ``classifierjobs`` fixture starts ``respx_mock``
+first whenever a test uses both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from random import Random
+from types import MappingProxyType, TracebackType
+from typing import Any
+
+import attrs
+import httpx
+import respx
+from respx.models import AllMockedAssertionError
+
+from .api import JOBS_PATH, OPERATIONS, ApiRequest, ApiResponse, JobsApi, Operation
+from .factories import ClassifierDetailedJobOutFactory
+from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+from .store import JobNotFoundError, JobStore, Progression
+
+__all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
+
+#: Where the official SDKs send their requests (server ``eu``).
+DEFAULT_BASE_URL = "https://api.mistral.ai"
+
+# The fields of a stored job that set_status keeps: what the job was created with.
+_KEPT_BY_SET_STATUS = (
+    "id",
+    "model",
+    "auto_start",
+    "created_at",
+    "training_files",
+    "validation_files",
+    "suffix",
+)
+
+
+class ClassifierJobsMock:
+    """A stateful fake of the fine-tuning jobs API for classifier jobs.
+
+    >>> import httpx
+    >>> with ClassifierJobsMock(seed=1) as fake:
+    ...     job = fake.add(status="RUNNING")
+    ...     response = httpx.get(
+    ...         f"https://api.mistral.ai/v1/fine_tuning/jobs/{job.id}",
+    ...         headers={"Authorization": "Bearer test"},
+    ...     )
+    >>> response.status_code, response.json()["status"] in {"RUNNING", "SUCCESS"}
+    (200, True)
+
+    ``seed`` fixes every id and value the fake draws; ``require_auth`` answers ``401`` to a
+    request without an ``Authorization: Bearer ...`` header; ``progression`` is ``"per_get"`` (a
+    created or started job takes one step per GET of it) or ``"manual"`` (only :meth:`advance`
+    moves it); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
+    ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
+    with (by default a seeded one of the mock's own).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        seed: int | None = None,
+        require_auth: bool = True,
+        progression: Progression = "per_get",
+        outcome: ClassifierJobOutStatus | str = ClassifierJobOutStatus.SUCCESS,
+        factory: type[ClassifierDetailedJobOutFactory] | None = None,
+    ) -> None:
+        parsed = httpx.URL(base_url)
+        if parsed.scheme not in {"http", "https"} or not parsed.host:
+            raise ValueError(
+                f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
+                f"not {base_url!r}"
+            )
+        self.base_url = base_url.rstrip("/")
+        self._prefix = parsed.path.rstrip("/")
+        seeds = Random(seed)
+        #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
+        #: seeded from ``seed``.
+        self.factory = factory or seeded_factory(seeds.getrandbits(64))
+        self.store = JobStore(
+            rng=Random(seeds.getrandbits(64)), progression=progression, outcome=outcome
+        )
+        self.api = JobsApi(self.store, require_auth=require_auth)
+        self._unhandled: list[httpx.Request] = []
+        self._lock = threading.Lock()
+        self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+        self._routes = self._add_routes()
+
+    # --- activation ---------------------------------------------------------------------------
+
+    def start(self) -> ClassifierJobsMock:
+        """Start intercepting (``with`` does this for you)."""
+        self.router.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop intercepting; recorded calls stay readable."""
+        self.router.stop(clear=False, reset=False, quiet=True)
+
+    def __enter__(self) -> ClassifierJobsMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # --- what tests use -----------------------------------------------------------------------
+
+    @property
+    def jobs(self) -> Mapping[str, ClassifierDetailedJobOut]:
+        """The stored jobs by id, as they are now (a read-only snapshot)."""
+        return self.store.jobs
+
+    @property
+    def routes(self) -> Mapping[Operation, respx.Route]:
+        """The respx route of each operation, for ``call_count`` and ``calls``."""
+        return MappingProxyType(self._routes)
+
+    @property
+    def unhandled(self) -> list[httpx.Request]:
+        """Requests under the base URL that no operation matched, oldest first."""
+        with self._lock:
+            return list(self._unhandled)
+
+    def add(
+        self,
+        job: ClassifierJobOut | None = None,
+        *,
+        status: ClassifierJobOutStatus | str | None = None,
+        **overrides: Any,
+    ) -> ClassifierDetailedJobOut:
+        """Store a job and return it; it stays in its status until the API moves it.
+
+        With no ``job``, the mock's factory builds one (coherent for ``status``, drawn when not
+        given, with ``overrides`` applied as ``build`` applies them). A short
+        :class:`ClassifierJobOut` is completed into a detailed job coherent with its fields.
+        """
+        if job is None:
+            return self.store.put(self.factory.build(status=status, **overrides))
+        if status is not None or overrides:
+            raise TypeError(
+                "add() takes either a job or status/overrides to build one, not both; "
+                "use attrs.evolve(job, ...) to change a job before adding it"
+            )
+        if not isinstance(job, ClassifierDetailedJobOut):
+            if not isinstance(job, ClassifierJobOut):
+                raise TypeError(
+                    "add() takes a ClassifierDetailedJobOut or a ClassifierJobOut, "
+                    f"not {type(job).__name__}"
+                )
+            fields = attrs.asdict(job, recurse=False)
+            for constant in ("object", "job_type"):
+                del fields[constant]
+            job = self.factory.build(**fields)
+        return self.store.put(job)
+
+    def set_status(
+        self, job_id: str, status: ClassifierJobOutStatus | str
+    ) -> ClassifierDetailedJobOut:
+        """Put a stored job in ``status`` now, coherent for it, keeping how it was created."""
+        current = self._stored(job_id)
+        kept = {name: getattr(current, name) for name in _KEPT_BY_SET_STATUS}
+        job = self.factory.build(status=status, **kept)
+        return self.store.set_status(job_id, status, job)
+
+    def script(self, job_id: str, statuses: Iterable[ClassifierJobOutStatus | str]) -> None:
+        """Make the next GETs of a stored job walk ``statuses``; the last one sticks.
+
+        Each step is checked against the transition graph from where the job is now; an
+        illegal one raises :class:`~pytest_classifierjobs.lifecycle.IllegalTransitionError`
+        (a ``ValueError``) saying which statuses may come next.
+        """
+        self._stored(job_id)
+        self.store.script(job_id, statuses)
+
+    def advance(self, job_id: str, steps: int = 1) -> ClassifierDetailedJobOut:
+        """Move a job ``steps`` steps along its plan now (for ``progression="manual"``)."""
+        self._stored(job_id)
+        return self.store.advance(job_id, steps)
+
+    def _stored(self, job_id: str) -> ClassifierDetailedJobOut:
+        job = self.store.jobs.get(job_id)
+        if job is None:
+            known = ", ".join(self.store.jobs) or "none"
+            raise JobNotFoundError(f"no stored job has the id {job_id!r}; stored ids: {known}")
+        return job
+
+    # --- respx wiring -------------------------------------------------------------------------
+
+    def _add_routes(self) -> dict[Operation, respx.Route]:
+        jobs = f"{self.base_url}{JOBS_PATH}"
+        job = rf"{re.escape(jobs)}/(?P<job_id>[^/]+)"
+        patterns: dict[Operation, dict[str, Any]] = {
+            "list": {"method": "GET", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
+            "create": {"method": "POST", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
+            "get": {"method": "GET", "url__regex": rf"^{job}(\?.*)?$"},
+            "start": {"method": "POST", "url__regex": rf"^{job}/start(\?.*)?$"},
+            "cancel": {"method": "POST", "url__regex": rf"^{job}/cancel(\?.*)?$"},
+        }
+        routes: dict[Operation, respx.Route] = {}
+        for operation in OPERATIONS:
+            routes[operation] = self.router.route(name=operation, **patterns[operation]).mock(
+                side_effect=self._answerer(operation)
+            )
+        self.router.route(url__regex=rf"^{re.escape(self.base_url)}(/.*)?$", name="unhandled").mock(
+            side_effect=self._unhandled_request
+        )
+        self.router.route(name="elsewhere").mock(side_effect=self._elsewhere)
+        return routes
+
+    def _answerer(self, operation: Operation) -> Any:
+        def answer(request: httpx.Request, job_id: str | None = None) -> httpx.Response:
+            return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
+
+        return answer
+
+    def _api_request(self, request: httpx.Request) -> ApiRequest:
+        return ApiRequest(
+            method=request.method,
+            path=request.url.path[len(self._prefix) :],
+            query=request.url.params.multi_items(),
+            headers={name.lower(): value for name, value in request.headers.items()},
+            body=request.read(),
+        )
+
+    def _unhandled_request(self, request: httpx.Request) -> httpx.Response:
+        with self._lock:
+            self._unhandled.append(request)
+        return _to_httpx(self.api.handle(self._api_request(request)))
+
+    def _elsewhere(self, request: httpx.Request) -> httpx.Request:
+        # Other hosts are not the fake's business. Alone, it lets them through; beside other
+        # started routers it stays out of their way, so respx's own rule for unmocked requests
+        # (an AllMockedAssertionError) still holds for them.
+        mocker = self.router.Mocker
+        if mocker is not None and any(r is not self.router for r in mocker.routers):
+            raise AllMockedAssertionError(f"RESPX: {request!r} not mocked!")
+        return request
+
+
+def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
+    """A subclass of the detailed-job factory with randomness of its own, seeded with ``seed``."""
+    factory: type[ClassifierDetailedJobOutFactory] = type(
+        "ClassifierDetailedJobOutFactory", (ClassifierDetailedJobOutFactory,), {}
+    )
+    if seed is not None:
+        factory.seed_random(seed)
+    return factory
+
+
+def _to_httpx(response: ApiResponse) -> httpx.Response:
+    return httpx.Response(
+        response.status_code,
+        content=json.dumps(response.body, allow_nan=False).encode(),
+        headers={"content-type": "application/json", **response.headers},
+    )

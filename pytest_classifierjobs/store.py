@@ -1,0 +1,367 @@
+"""The fake's state: the stored jobs and how they move, with no HTTP in sight.
+
+:class:`JobStore` answers the five operations on plain values (the HTTP layer in
+:mod:`pytest_classifierjobs.api` turns them into responses) and gives tests their handles on the
+jobs (add, set a status, script a sequence). Every method holds one re-entrant lock, so threads
+and ``asyncio.gather`` see each operation happen whole.
+
+How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
+
+* A job created through the API has a *plan*, the path to the configured outcome:
+  ``QUEUED -> VALIDATING -> VALIDATED``, a wait for ``start`` unless ``auto_start``, then
+  ``QUEUED -> RUNNING -> SUCCESS`` (or ``FAILED``; ``FAILED_VALIDATION`` ends at validation;
+  ``CANCELLED`` goes through ``CANCELLATION_REQUESTED`` while running). With
+  ``progression="per_get"`` each GET of the job takes one step of its plan; with ``"manual"``
+  only :meth:`JobStore.advance` does.
+* A job a test added has no plan: it stays where the test put it until the code under test
+  starts or cancels it through the API, which gives it one.
+* ``start`` re-queues a ``VALIDATED`` job at once (the response says ``QUEUED``), then training
+  follows the plan. ``cancel`` cancels a job that is not running at once; a ``STARTED`` or
+  ``RUNNING`` job answers ``CANCELLATION_REQUESTED`` and reaches ``CANCELLED`` on the next GET
+  (chosen; the contract leaves both open).
+* A script (:meth:`JobStore.script`) replaces the plan: each GET takes its next status, and the
+  job stays at the last one. Scripts and pending cancellations move on GETs in both progression
+  modes, because a test asked for them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from random import Random
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+
+from .lifecycle import TERMINAL_STATUSES, Progress, progress_of
+from .models import (
+    ClassifierDetailedJobOut,
+    ClassifierJobOut,
+    ClassifierJobOutStatus,
+    ClassifierTargetOut,
+    ClassifierTrainingParameters,
+    JobIn,
+    JobsOut,
+    WandbIntegrationOut,
+    parse_status,
+)
+from .progression import (
+    EARLIEST,
+    LATEST,
+    SEQ_LEN,
+    fresh_job,
+    new_uuid,
+    take_step,
+)
+from .validation import ListQuery
+
+__all__ = [
+    "OUTCOMES",
+    "PROGRESSIONS",
+    "JobConflictError",
+    "JobNotFoundError",
+    "JobStore",
+    "matches",
+]
+
+S = ClassifierJobOutStatus
+Progression = Literal["per_get", "manual"]
+#: The values of the ``progression`` option.
+PROGRESSIONS: tuple[Progression, ...] = ("per_get", "manual")
+#: The terminal statuses a created job can be planned to reach (the ``outcome`` option).
+OUTCOMES: tuple[ClassifierJobOutStatus, ...] = (
+    S.SUCCESS,
+    S.FAILED,
+    S.FAILED_VALIDATION,
+    S.CANCELLED,
+)
+
+_VALIDATION = (S.VALIDATING, S.VALIDATED)
+_TRAINING = (S.QUEUED, S.RUNNING)
+_RUNNING = frozenset({S.STARTED, S.RUNNING})
+
+
+class JobNotFoundError(LookupError):
+    """No stored job has this id."""
+
+
+class JobConflictError(Exception):
+    """The operation is not allowed in the job's current status; ``detail`` says why."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def matches(query: ListQuery, job: ClassifierJobOut) -> bool:
+    """Whether ``job`` passes every filter of a list query that is set."""
+    integrations = job.integrations or ()
+    # Every job of the fake belongs to the caller, so created_by_me filters nothing.
+    return (
+        (query.model is None or job.model == query.model)
+        # The real server's bounds are undocumented; inclusive bounds are chosen.
+        and (query.created_after is None or job.created_at >= query.created_after)
+        and (query.created_before is None or job.created_at <= query.created_before)
+        and (query.status is None or job.status == query.status)
+        and (query.suffix is None or job.suffix == query.suffix)
+        and (
+            query.wandb_project is None
+            or any(i.project == query.wandb_project for i in integrations)
+        )
+        and (query.wandb_name is None or any(i.name == query.wandb_name for i in integrations))
+    )
+
+
+@attrs.define
+class _Entry:
+    job: ClassifierDetailedJobOut
+    progress: Progress
+    order: int
+    plan: deque[ClassifierJobOutStatus] = attrs.Factory(deque)
+    scripted: bool = False
+    targets: list[ClassifierTargetOut] | None = None
+
+
+class JobStore:
+    """The jobs of one fake API, and the rules that move them.
+
+    ``rng`` draws every id and value, so a seeded ``Random`` gives the same jobs every run.
+    ``clock`` is the creation time of the first job created through the API; later ones are
+    created a little later each.
+    """
+
+    def __init__(
+        self,
+        *,
+        rng: Random,
+        progression: Progression = "per_get",
+        outcome: ClassifierJobOutStatus | str = S.SUCCESS,
+        clock: int | None = None,
+    ) -> None:
+        if progression not in PROGRESSIONS:
+            raise ValueError(
+                f"progression must be one of {', '.join(map(repr, PROGRESSIONS))}, "
+                f"not {progression!r}"
+            )
+        parsed_outcome = parse_status(outcome)
+        if parsed_outcome not in OUTCOMES:
+            raise ValueError(
+                f"outcome must be one of {', '.join(s.value for s in OUTCOMES)}, "
+                f"not {parsed_outcome.value!r}"
+            )
+        self._rng = rng
+        self.progression: Progression = progression
+        self.outcome = parsed_outcome
+        self._clock = clock if clock is not None else rng.randint(EARLIEST, LATEST)
+        self._account = f"{rng.getrandbits(32):08x}"
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.RLock()
+
+    # --- what the tests see and do ------------------------------------------------------------
+
+    @property
+    def jobs(self) -> Mapping[str, ClassifierDetailedJobOut]:
+        """A read-only snapshot of the stored jobs by id, in the order they were stored."""
+        with self._lock:
+            return MappingProxyType({job_id: e.job for job_id, e in self._entries.items()})
+
+    def put(self, job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:
+        """Store ``job`` (replacing one with the same id); it stays in its status."""
+        with self._lock:
+            self._entries[job.id] = _Entry(
+                job=job, progress=progress_of(job), order=len(self._entries)
+            )
+            return job
+
+    def set_status(
+        self, job_id: str, status: ClassifierJobOutStatus | str, job: ClassifierDetailedJobOut
+    ) -> ClassifierDetailedJobOut:
+        """Replace the job by ``job`` (built by the caller in ``status``) and drop its plan."""
+        parse_status(status)
+        with self._lock:
+            entry = self._entry(job_id)
+            entry.job = job
+            entry.progress = progress_of(job)
+            entry.plan.clear()
+            entry.scripted = False
+            return job
+
+    def script(self, job_id: str, statuses: Iterable[ClassifierJobOutStatus | str]) -> None:
+        """Make the next GETs of the job walk ``statuses``; checked against the graph now."""
+        steps = [parse_status(status) for status in statuses]
+        if not steps:
+            raise ValueError("script() needs at least one status")
+        with self._lock:
+            entry = self._entry(job_id)
+            entry.progress.walk(steps)  # raises IllegalTransitionError, with the reason
+            entry.plan = deque(steps)
+            entry.scripted = True
+
+    def advance(self, job_id: str, steps: int = 1) -> ClassifierDetailedJobOut:
+        """Take up to ``steps`` steps of the job's plan now, whatever the progression mode."""
+        if steps < 1:
+            raise ValueError(f"steps must be a positive number, not {steps!r}")
+        with self._lock:
+            entry = self._entry(job_id)
+            for _ in range(steps):
+                if not entry.plan:
+                    break
+                self._step(entry)
+            return entry.job
+
+    # --- the five operations ------------------------------------------------------------------
+
+    def list_jobs(self, query: ListQuery) -> JobsOut:
+        """One page of the jobs that match ``query``, newest first."""
+        with self._lock:
+            entries = sorted(
+                (e for e in self._entries.values() if matches(query, e.job)),
+                key=lambda e: (e.job.created_at, e.order),
+                reverse=True,
+            )
+        start = query.page * query.page_size
+        page = entries[start : start + query.page_size]
+        return JobsOut(total=len(entries), data=[e.job.summary() for e in page])
+
+    def create_job(self, request: JobIn) -> ClassifierJobOut:
+        """Store a new job from a valid request; it starts ``QUEUED`` with a plan."""
+        with self._lock:
+            rng = self._rng
+            self._clock += rng.randint(1, 30)
+            job = fresh_job(
+                id=new_uuid(rng),
+                model=request.model,
+                auto_start=bool(request.auto_start),
+                created_at=self._clock,
+                training_files=[f.file_id for f in request.training_files],
+                validation_files=list(request.validation_files or []),
+                suffix=request.suffix,
+                integrations=(
+                    None
+                    if request.integrations is None
+                    # echoed without the API key, with no run yet (observed)
+                    else [
+                        WandbIntegrationOut(project=i.project, name=i.name, run_name=i.run_name)
+                        for i in request.integrations
+                    ]
+                ),
+                hyperparameters=_server_defaults(request),
+            )
+            entry = _Entry(job=job, progress=Progress(), order=len(self._entries))
+            entry.targets = _requested_targets(request)
+            entry.plan = deque(self._plan_from_creation(job.auto_start))
+            self._entries[job.id] = entry
+            return job.summary()
+
+    def get_job(self, job_id: str) -> ClassifierDetailedJobOut:
+        """The job, after the step a GET takes (see the module docstring)."""
+        with self._lock:
+            entry = self._entry(job_id)
+            if entry.plan and (
+                entry.scripted
+                or self.progression == "per_get"
+                or entry.progress.status is S.CANCELLATION_REQUESTED
+            ):
+                self._step(entry)
+            return entry.job
+
+    def start_job(self, job_id: str) -> ClassifierDetailedJobOut:
+        """Re-queue a ``VALIDATED`` job for training; 409 for any other status."""
+        with self._lock:
+            entry = self._entry(job_id)
+            status = entry.progress.status
+            if status is not S.VALIDATED:
+                raise JobConflictError(
+                    f"Job {job_id} cannot be started: its status is {status.value}; "
+                    "only a VALIDATED job can be started."
+                )
+            entry.scripted = False
+            entry.plan = deque(self._plan_of_training())
+            self._step(entry)
+            return entry.job
+
+    def cancel_job(self, job_id: str) -> ClassifierDetailedJobOut:
+        """Cancel the job: at once, or through ``CANCELLATION_REQUESTED`` if it is running."""
+        with self._lock:
+            entry = self._entry(job_id)
+            status = entry.progress.status
+            if status in TERMINAL_STATUSES:
+                raise JobConflictError(
+                    f"Job {job_id} cannot be cancelled: its status is {status.value}, "
+                    "which is final."
+                )
+            entry.scripted = False
+            if status is S.CANCELLATION_REQUESTED:  # asked twice: nothing more to do
+                return entry.job
+            if status in _RUNNING:
+                entry.plan = deque([S.CANCELLATION_REQUESTED, S.CANCELLED])
+            else:
+                entry.plan = deque([S.CANCELLED])
+            self._step(entry)
+            return entry.job
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _entry(self, job_id: str) -> _Entry:
+        entry = self._entries.get(job_id)
+        if entry is None:
+            raise JobNotFoundError(job_id)
+        return entry
+
+    def _step(self, entry: _Entry) -> None:
+        status = entry.plan.popleft()
+        entry.job, entry.progress = take_step(
+            entry.job,
+            entry.progress,
+            status,
+            self._rng,
+            targets=entry.targets,
+            account=self._account,
+        )
+        if not entry.plan:
+            entry.scripted = False
+
+    def _plan_from_creation(self, auto_start: bool) -> list[ClassifierJobOutStatus]:
+        if self.outcome is S.FAILED_VALIDATION:
+            return [S.VALIDATING, S.FAILED_VALIDATION]
+        if not auto_start:
+            return list(_VALIDATION)  # then waits for start()
+        return [*_VALIDATION, *self._plan_of_training()]
+
+    def _plan_of_training(self) -> list[ClassifierJobOutStatus]:
+        """From a re-queued job to the outcome; validation is past, so it cannot fail it."""
+        if self.outcome is S.FAILED:
+            return [*_TRAINING, S.FAILED]
+        if self.outcome is S.CANCELLED:
+            return [*_TRAINING, S.CANCELLATION_REQUESTED, S.CANCELLED]
+        return [*_TRAINING, S.SUCCESS]
+
+
+def _server_defaults(request: JobIn) -> ClassifierTrainingParameters:
+    """The hyperparameters as the server echoes them at creation (observed defaults)."""
+    hp = request.hyperparameters
+    return ClassifierTrainingParameters(
+        training_steps=hp.training_steps,
+        learning_rate=hp.learning_rate,
+        weight_decay=0.1 if hp.weight_decay is None else hp.weight_decay,
+        warmup_fraction=0.05 if hp.warmup_fraction is None else hp.warmup_fraction,
+        epochs=hp.epochs,
+        seq_len=SEQ_LEN if hp.seq_len is None else hp.seq_len,
+    )
+
+
+def _requested_targets(request: JobIn) -> list[ClassifierTargetOut] | None:
+    if not request.classifier_targets:
+        return None
+    return [
+        ClassifierTargetOut(
+            name=t.name,
+            labels=list(t.labels),
+            weight=t.weight,
+            # The server's default is undocumented; multi-label data would say multi_class.
+            loss_function=t.loss_function or "single_class",
+        )
+        for t in request.classifier_targets
+    ]
