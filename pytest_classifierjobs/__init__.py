@@ -1,7 +1,8 @@
 """pytest-classifierjobs: models, factories and a fake of Mistral's classifier fine-tuning jobs API.
 
 The models and the lifecycle rules are imported eagerly (they need only attrs). The factories
-(polyfactory pulls in Faker) and the wire format (cattrs) load on first use, so that pytest,
+(polyfactory pulls in Faker), the wire format (cattrs) and the fake API (respx, httpx) load on
+first use, so that pytest,
 which imports this package at start-up through the plugin, stays fast for suites that never
 touch them.
 """
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
         MetricOutFactory,
         WandbIntegrationOutFactory,
     )
+    from .mock import ClassifierJobsMock
     from .wire import WireFormatError, from_wire, to_wire
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "ClassifierJobOut",
     "ClassifierJobOutFactory",
     "ClassifierJobOutStatus",
+    "ClassifierJobsMock",
     "ClassifierTargetIn",
     "ClassifierTargetOut",
     "ClassifierTargetOutFactory",
@@ -100,6 +103,7 @@ __all__ = [
 # Public names that live in a module with heavy imports, loaded on first access.
 _LAZY = {
     **dict.fromkeys(("WireFormatError", "from_wire", "to_wire"), "wire"),
+    "ClassifierJobsMock": "mock",
     **{name: "factories" for name in __all__ if name.endswith("Factory")},
 }
 

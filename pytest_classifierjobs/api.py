@@ -11,13 +11,16 @@ the fake raise: a request it cannot place is answered ``404``/``405`` and report
 
 from __future__ import annotations
 
+import json
 import re
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
+from .models import ClassifierDetailedJobOut
 from .store import JobConflictError, JobNotFoundError, JobStore
 from .validation import Problem, parse_create_body, parse_list_query, validation_error_body
 from .wire import to_wire
@@ -61,6 +64,15 @@ class ApiResponse:
     status_code: int
     body: Any
     headers: Mapping[str, str] = attrs.Factory(dict)
+    #: ``body`` encoded, when it was encoded before (a job that has not changed since).
+    encoded: bytes | None = None
+
+    @property
+    def content(self) -> bytes:
+        """The body as JSON bytes."""
+        if self.encoded is not None:
+            return self.encoded
+        return json.dumps(self.body, allow_nan=False, separators=(",", ":")).encode()
 
 
 _ON_JOBS: Mapping[str, Operation] = {"GET": "list", "POST": "create"}
@@ -101,6 +113,8 @@ class JobsApi:
     def __init__(self, store: JobStore, *, require_auth: bool = True) -> None:
         self.store = store
         self.require_auth = require_auth
+        self._encoded: dict[str, tuple[ClassifierDetailedJobOut, bytes]] = {}
+        self._cache_lock = threading.Lock()
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         """Answer ``request``; a request that is no operation gets ``404`` or ``405``."""
@@ -135,7 +149,20 @@ class JobsApi:
             return _json(404, {"detail": NOT_FOUND_DETAIL})
         except JobConflictError as conflict:
             return _json(409, {"detail": conflict.detail})
-        return _json(200, to_wire(job))
+        return self._job_answer(job)
+
+    def _job_answer(self, job: ClassifierDetailedJobOut) -> ApiResponse:
+        # Polling is the commonest call and a stored job changes only when it moves, so its
+        # encoded body is kept until then: an unchanged job costs a dict lookup, not to_wire.
+        with self._cache_lock:
+            cached = self._encoded.get(job.id)
+        if cached is not None and cached[0] is job:
+            return ApiResponse(status_code=200, body=None, encoded=cached[1])
+        body = to_wire(job)
+        encoded = json.dumps(body, allow_nan=False, separators=(",", ":")).encode()
+        with self._cache_lock:
+            self._encoded[job.id] = (job, encoded)
+        return ApiResponse(status_code=200, body=body, encoded=encoded)
 
     def _list(self, request: ApiRequest) -> ApiResponse:
         query = parse_list_query(request.query)

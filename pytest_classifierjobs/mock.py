@@ -14,7 +14,6 @@ first whenever a test uses both.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -270,6 +269,6 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
 def _to_httpx(response: ApiResponse) -> httpx.Response:
     return httpx.Response(
         response.status_code,
-        content=json.dumps(response.body, allow_nan=False).encode(),
+        content=response.content,
         headers={"content-type": "application/json", **response.headers},
     )

@@ -11,6 +11,7 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from polyfactory.factories.attrs_factory import AttrsFactory
@@ -26,19 +27,29 @@ from pytest_classifierjobs import (
 
 
 def side_by_side(
-    cases: Mapping[str, Callable[[], Any]], *, rounds: int, calls: int
+    cases: Mapping[str, Callable[[], Any]],
+    *,
+    rounds: int,
+    calls: int,
+    around: Mapping[str, Callable[[], AbstractContextManager[Any]]] | None = None,
 ) -> dict[str, float]:
-    """Median seconds per call of each case, measured in interleaved rounds."""
+    """Median seconds per call of each case, measured in interleaved rounds.
+
+    ``around`` gives a case a context (a started mock, say) entered for each of its rounds and
+    left out of the timing.
+    """
     samples: dict[str, list[float]] = {name: [] for name in cases}
     order = list(cases)
+    contexts = around or {}
     for round_index in range(rounds):
         shift = round_index % len(order)
         for name in order[shift:] + order[:shift]:
             case = cases[name]
-            start = time.perf_counter()
-            for _ in range(calls):
-                case()
-            samples[name].append((time.perf_counter() - start) / calls)
+            with contexts.get(name, nullcontext)():
+                start = time.perf_counter()
+                for _ in range(calls):
+                    case()
+                samples[name].append((time.perf_counter() - start) / calls)
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
@@ -99,12 +110,44 @@ def bench_factories(rounds: int) -> None:
     )
 
 
+def bench_sdk_get(rounds: int) -> None:
+    """Issue 3: an SDK ``get`` answered by the fake against a bare respx route's static body."""
+    import httpx
+    import respx
+    from mistralai import Mistral
+
+    from pytest_classifierjobs import ClassifierJobsMock, to_wire
+
+    fake = ClassifierJobsMock(seed=0)
+    job = fake.add(status="SUCCESS")
+    url = f"https://api.mistral.ai/v1/fine_tuning/jobs/{job.id}"
+    bare = respx.MockRouter(assert_all_called=False)
+    bare.get(url).mock(return_value=httpx.Response(200, json=to_wire(job)))
+    client = Mistral(api_key="bench")
+
+    def get() -> None:
+        client.fine_tuning.jobs.get(job_id=job.id)
+
+    medians = side_by_side(
+        {"bare respx route, static body": get, "ClassifierJobsMock": get},
+        rounds=rounds,
+        calls=20,
+        around={"bare respx route, static body": lambda: bare, "ClassifierJobsMock": lambda: fake},
+    )
+    print_table(
+        "One SDK fine_tuning.jobs.get() of a SUCCESS job (mistralai, sync; lower is better)",
+        medians,
+        "bare respx route, static body",
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run every benchmark and print its table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=30, help="interleaved rounds per table")
     args = parser.parse_args(argv)
     bench_factories(args.rounds)
+    bench_sdk_get(args.rounds)
 
 
 if __name__ == "__main__":
