@@ -118,10 +118,10 @@ def tests_oldest(session: nox.Session) -> None:
     )
 
 
-@nox.session(default=False, venv_backend="none")
+@nox.session(default=False)
 def demo(session: nox.Session) -> None:
-    """An example consumer test suite (docs/examples/), run against the fake API."""
-    session.log(
-        "The demo, an example consumer test suite under docs/examples/, arrives with the fake "
-        "jobs API; there is nothing to run yet."
+    """The example consumer suite of docs/examples/, run verbosely against the fake API."""
+    _install_wheel(session, SDK1)
+    session.run(
+        "python", "-I", "-m", "pytest", "docs/examples", "-v", *session.posargs, env=INSTALLED_ENV
     )
