@@ -15,7 +15,7 @@ from typing import Any
 try:  # mistralai 1.x
     from mistralai import Mistral
 except ImportError:  # mistralai 2.x moved the client
-    from mistralai.client import Mistral  # type: ignore[no-redef, attr-defined, unused-ignore]
+    from mistralai.client import Mistral
 
 __all__ = ["FINAL", "JobWatcher", "Mistral", "TrainingReport"]
 
@@ -50,11 +50,10 @@ class JobWatcher:
 
     def train(self, *, model: str, training_file: str, steps: int = 100) -> TrainingReport:
         """Create a job, start it once validated, and wait until it is over."""
-        # Any: the SDK's classes differ between mistralai 1.x and 2.x; the fields do not.
-        job: Any = self.client.fine_tuning.jobs.create(
+        job = self.client.fine_tuning.jobs.create(
             model=model,
             job_type="classifier",
-            training_files=[{"file_id": training_file, "weight": 1.0}],  # type: ignore[arg-type, unused-ignore]
+            training_files=[{"file_id": training_file, "weight": 1.0}],
             hyperparameters={"training_steps": steps, "learning_rate": 1e-4},
             auto_start=False,
         )
@@ -84,7 +83,7 @@ class JobWatcher:
             _, job = self.wait(job_id, until=FINAL)
         return str(job.status)
 
-    def dashboard(self, *, status: Any = None, page_size: int = 50) -> Iterator[str]:
+    def dashboard(self, *, status: str | None = None, page_size: int = 50) -> Iterator[str]:
         """One line per job, newest first, going through every page."""
         page = 0
         while True:
