@@ -3,8 +3,9 @@
 While it is active, every httpx request to the base URL is answered by the fake (see
 ``api.py``) and never reaches the network; requests to other hosts pass through untouched. A
 request under the base URL that is no operation is answered ``404``/``405`` like the real server
-and kept in :attr:`ClassifierJobsMock.unhandled`, so that the pytest fixture can fail the test
-even when the code under test swallowed the error.
+and kept in :attr:`ClassifierJobsMock.unhandled`, and so is any request to
+``https://api.mistral.ai`` while the fake serves another base URL: the pytest fixture then fails
+the test, even when the code under test swallowed the error.
 
 respx tries its started routers in the order they were started: a router started before this
 mock (respx's ``respx_mock`` fixture, for instance) answers first, so a test's own route for a
@@ -220,7 +221,11 @@ class ClassifierJobsMock:
             routes[operation] = self.router.route(name=operation, **patterns[operation]).mock(
                 side_effect=self._answerer(operation)
             )
-        self.router.route(url__regex=rf"^{re.escape(self.base_url)}(/.*)?$", name="unhandled").mock(
+        # Everything else under the base URL, and under the real API's host even when the base
+        # URL is another one, is answered here: nothing meant for Mistral leaves the process.
+        guarded = {self.base_url, DEFAULT_BASE_URL}
+        pattern = "|".join(re.escape(url) for url in sorted(guarded))
+        self.router.route(url__regex=rf"^({pattern})(/.*)?$", name="unhandled").mock(
             side_effect=self._unhandled_request
         )
         self.router.route(name="elsewhere").mock(side_effect=self._elsewhere)
@@ -244,6 +249,10 @@ class ClassifierJobsMock:
     def _unhandled_request(self, request: httpx.Request) -> httpx.Response:
         with self._lock:
             self._unhandled.append(request)
+        if not str(request.url).startswith(self.base_url):
+            # The real API's host while the fake serves another base URL: a request the code
+            # under test should not make here.
+            return _to_httpx(ApiResponse(status_code=404, body={"detail": "Not Found"}))
         return _to_httpx(self.api.handle(self._api_request(request)))
 
     def _elsewhere(self, request: httpx.Request) -> httpx.Request:
