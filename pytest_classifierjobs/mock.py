@@ -15,8 +15,13 @@ first whenever a test uses both.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import json
+import math
 import re
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
@@ -29,6 +34,7 @@ from respx.models import AllMockedAssertionError
 
 from .api import JOBS_PATH, OPERATIONS, ApiRequest, ApiResponse, JobsApi, Operation
 from .factories import ClassifierDetailedJobOutFactory
+from .faults import ALL_OPERATIONS, Fault, FaultQueue, default_body, rate_limit_headers
 from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
 from .store import JobNotFoundError, JobStore, Progression
 
@@ -36,6 +42,9 @@ __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
 
 #: Where the official SDKs send their requests (server ``eu``).
 DEFAULT_BASE_URL = "https://api.mistral.ai"
+
+# The marker of "no body given": None is a body (JSON null).
+_DEFAULT_BODY: Any = object()
 
 # The fields of a stored job that set_status keeps: what the job was created with.
 _KEPT_BY_SET_STATUS = (
@@ -98,7 +107,9 @@ class ClassifierJobsMock:
         self.api = JobsApi(self.store, require_auth=require_auth)
         self._unhandled: list[httpx.Request] = []
         self._lock = threading.Lock()
-        self.router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
+        #: The faults set on this fake, in the order they were set.
+        self.faults = FaultQueue()
+        self.router = _Router(assert_all_called=False, assert_all_mocked=True)
         self._routes = self._add_routes()
 
     # --- activation ---------------------------------------------------------------------------
@@ -197,6 +208,75 @@ class ClassifierJobsMock:
         self._stored(job_id)
         return self.store.advance(job_id, steps)
 
+    # --- faults ---------------------------------------------------------------------------------
+
+    def fail(
+        self,
+        operation: str,
+        status_code: int,
+        *,
+        times: int | None = 1,
+        json: Any = _DEFAULT_BODY,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``operation`` with ``status_code``.
+
+        ``operation`` is ``"list"``, ``"create"``, ``"get"``, ``"start"``, ``"cancel"`` or ``"*"``
+        for all; ``times=None`` means until :meth:`clear_faults`. Without ``json`` the body is the
+        real service's for that status (the 429 of the rate limiter, ``{"detail": ...}`` else).
+        The store does not change: a failed create stores nothing.
+        """
+        _check_status_code(status_code)
+        if json is not _DEFAULT_BODY:
+            _check_json(json)
+        self.faults.add(
+            operation,
+            Fault(status_code=status_code, body=json, headers=_check_headers(headers)),
+            times=times,
+        )
+
+    def rate_limit(self, operation: str, *, retry_after: float = 1, times: int | None = 1) -> None:
+        """Answer ``429`` with ``Retry-After: retry_after`` and the ``x-ratelimit-*`` headers."""
+        _check_seconds("retry_after", retry_after)
+        self.faults.add(
+            operation,
+            Fault(status_code=429, body=_DEFAULT_BODY, headers=rate_limit_headers(retry_after)),
+            times=times,
+        )
+
+    def raise_error(
+        self,
+        operation: str,
+        exception: BaseException | type[BaseException],
+        *,
+        times: int | None = 1,
+    ) -> None:
+        """Make the transport raise ``exception`` (an instance or a class), as a network would.
+
+        For example ``httpx.ReadTimeout`` or ``httpx.ConnectError``; a class is instantiated with
+        the request, so the SDK sees what a real failure gives it.
+        """
+        is_class = isinstance(exception, type) and issubclass(exception, BaseException)
+        if not is_class and not isinstance(exception, BaseException):
+            raise TypeError(
+                "raise_error() takes an exception or an exception class, such as "
+                f"httpx.ReadTimeout or httpx.ConnectError, not {exception!r}"
+            )
+        self.faults.add(operation, Fault(exception=exception), times=times)
+
+    def delay(self, operation: str, seconds: float, *, times: int | None = None) -> None:
+        """Answer ``operation`` ``seconds`` late (awaited, not blocking, for async clients)."""
+        _check_seconds("seconds", seconds)
+        self.faults.add(operation, Fault(delay=float(seconds)), times=times)
+
+    def retire(self) -> None:
+        """Answer every jobs route ``410 Gone``, as the real API has since mid-2026."""
+        self.faults.add(ALL_OPERATIONS, Fault(status_code=410, body=_DEFAULT_BODY), times=None)
+
+    def clear_faults(self) -> None:
+        """Drop every fault; normal service resumes."""
+        self.faults.clear()
+
     def _stored(self, job_id: str) -> ClassifierDetailedJobOut:
         job = self.store.jobs.get(job_id)
         if job is None:
@@ -232,10 +312,41 @@ class ClassifierJobsMock:
         return routes
 
     def _answerer(self, operation: Operation) -> Any:
-        def answer(request: httpx.Request, job_id: str | None = None) -> httpx.Response:
-            return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
+        def answer(request: httpx.Request, job_id: str | None = None) -> Any:
+            fault = self.faults.take(operation)
+            if fault is None:
+                return self._answer(operation, request, job_id)
+            if fault.delay and _IN_ASYNC.get():
+                # An async client awaits the delay, so the event loop keeps running.
+                return self._delayed(fault, operation, request, job_id)
+            if fault.delay:
+                time.sleep(fault.delay)
+            return self._faulty_answer(fault, operation, request, job_id)
 
         return answer
+
+    def _answer(
+        self, operation: Operation, request: httpx.Request, job_id: str | None
+    ) -> httpx.Response:
+        return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
+
+    async def _delayed(
+        self, fault: Fault, operation: Operation, request: httpx.Request, job_id: str | None
+    ) -> httpx.Response:
+        await asyncio.sleep(fault.delay)
+        return self._faulty_answer(fault, operation, request, job_id)
+
+    def _faulty_answer(
+        self, fault: Fault, operation: Operation, request: httpx.Request, job_id: str | None
+    ) -> httpx.Response:
+        if fault.exception is not None:
+            raise fault.exception_for(request)
+        if fault.status_code is None:  # a delay alone: then the normal answer
+            return self._answer(operation, request, job_id)
+        body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
+        return _to_httpx(
+            ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
+        )
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
         return ApiRequest(
@@ -263,6 +374,51 @@ class ClassifierJobsMock:
         if mocker is not None and any(r is not self.router for r in mocker.routers):
             raise AllMockedAssertionError(f"RESPX: {request!r} not mocked!")
         return request
+
+
+_IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("_IN_ASYNC", default=False)
+
+
+class _Router(respx.MockRouter):
+    """A router that tells its routes whether an async client is calling (for delays)."""
+
+    async def aresolve(self, request: httpx.Request) -> Any:
+        token = _IN_ASYNC.set(True)
+        try:
+            return await super().aresolve(request)
+        finally:
+            _IN_ASYNC.reset(token)
+
+
+def _check_status_code(status_code: object) -> None:
+    if isinstance(status_code, bool) or not isinstance(status_code, int):
+        raise TypeError(f"status_code must be an HTTP status code (an int), not {status_code!r}")
+    if not 100 <= status_code <= 599:
+        raise ValueError(f"status_code must be from 100 to 599, not {status_code}")
+
+
+def _check_json(body: object) -> None:
+    try:
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"json must be a JSON-serializable value ({error})") from None
+
+
+def _check_headers(headers: object) -> dict[str, str]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise TypeError(f"headers must be a mapping of str to str, not {headers!r}")
+    return dict(headers)
+
+
+def _check_seconds(name: str, seconds: object) -> None:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {seconds!r}")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{name} must be a finite, non-negative number of seconds, not {seconds}")
 
 
 def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
