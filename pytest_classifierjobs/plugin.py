@@ -1,8 +1,243 @@
 """The pytest plugin, registered as ``classifierjobs`` through the ``pytest11`` entry point.
 
-It defines nothing yet: the fixtures, markers, options and report header arrive with the fake
-API. It stays thin and imports nothing heavy (polyfactory, Faker, cattrs, respx, httpx) at module
-level, so that loading it costs pytest's start-up nothing; fixtures import what they need.
+It wires pytest to the rest of the package: options and ini keys, markers, fixtures, the
+parametrization over job statuses and the report-header line. Parsing, checking and seed
+derivation live in :mod:`pytest_classifierjobs.settings`, which knows nothing of pytest.
+
+It imports nothing heavy (polyfactory, Faker, cattrs, respx, httpx) at module level, so that
+loading it costs pytest's start-up nothing; fixtures import what they need.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from . import settings
+from .models import ClassifierJobOutStatus
+from .settings import FixtureOptions, RunSettings, SettingError
+
+if TYPE_CHECKING:
+    from .factories import ClassifierDetailedJobOutFactory
+    from .mock import ClassifierJobsMock
+    from .models import ClassifierDetailedJobOut
+
 __all__: list[str] = []
+
+_RUN = pytest.StashKey[RunSettings]()
+_STATUSES = "classifier_job_statuses"
+_WORKER_SEED = "classifierjobs_seed"  # the key of the run seed in xdist's workerinput
+
+_HELP = {
+    "base_url": "Base URL the fake answers under (default: https://api.mistral.ai); a path "
+    "prefix is allowed.",
+    "seed": "Run seed of the fake's data; each test's seed derives from it and the test's id "
+    "(default: pytest-randomly's seed, else a new one each run).",
+    "statuses": "Comma-separated statuses or groups (all, terminal, active, failed) that "
+    "classifier_job_status runs tests over (default: all).",
+    "require_auth": "true or false: answer 401 to a request without a bearer token "
+    "(default: true).",
+    "progression": "per_get (a created job takes one step per GET) or manual (default: per_get).",
+    "outcome": "Where created jobs end: SUCCESS, FAILED, FAILED_VALIDATION or CANCELLED "
+    "(default: SUCCESS).",
+}
+_METAVARS = {
+    "base_url": "URL",
+    "seed": "INT",
+    "statuses": "NAMES",
+    "require_auth": "BOOL",
+    "progression": "MODE",
+    "outcome": "STATUS",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("classifierjobs", "fake Mistral classifier fine-tuning jobs API")
+    for name in settings.RUN_OPTIONS:
+        group.addoption(
+            f"--classifierjobs-{name.replace('_', '-')}",
+            dest=f"classifierjobs_{name}",
+            metavar=_METAVARS[name],
+            help=_HELP[name],
+        )
+        parser.addini(f"classifierjobs_{name}", _HELP[name], type="string")
+
+
+# trylast: pytest-randomly replaces its 'default' or 'last' seed by a number in its own
+# pytest_configure, which must have run when this one reads it.
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "classifierjobs(**options): options of the classifierjobs fake for this test, class "
+        f"or module; the closest marker wins. Options: {', '.join(settings.FIXTURE_OPTIONS)}.",
+    )
+    config.addinivalue_line(
+        "markers",
+        "classifier_job_statuses(*statuses_or_groups): the job statuses that "
+        "classifier_job_status runs this test over; groups: all, terminal, active, failed.",
+    )
+    raw: dict[str, tuple[str, str]] = {}
+    for name in settings.RUN_OPTIONS:
+        key = f"classifierjobs_{name}"
+        option = config.getoption(key)
+        if option is not None:
+            raw[name] = (option, f"--classifierjobs-{name.replace('_', '-')}")
+        elif ini := config.getini(key):
+            raw[name] = (ini, f"{key} (ini)")
+    try:
+        config.stash[_RUN] = settings.run_settings(
+            raw,
+            worker_seed=getattr(config, "workerinput", {}).get(_WORKER_SEED),
+            randomly_seed=config.getoption("randomly_seed", None),
+        )
+    except SettingError as error:
+        raise pytest.UsageError(str(error)) from None
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(), "classifierjobs-xdist")
+
+
+class _XdistHooks:
+    """Hooks of pytest-xdist's, registered only when it is installed."""
+
+    def pytest_configure_node(self, node: Any) -> None:
+        # Every worker draws from the controller's run seed (read back in pytest_configure).
+        node.workerinput[_WORKER_SEED] = node.config.stash[_RUN].seed
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return config.stash[_RUN].header()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "classifier_job_status" not in metafunc.fixturenames or _parametrized_by_the_test(metafunc):
+        return
+    try:
+        statuses = _statuses(metafunc.definition.get_closest_marker(_STATUSES), metafunc.config)
+    except SettingError:
+        # Not a collection error, which would stop the whole run: the fixture, left without
+        # a parameter, fails this test alone with the message.
+        return
+    metafunc.parametrize(
+        "classifier_job_status",
+        statuses,
+        indirect=True,
+        ids=[status.value for status in statuses],
+    )
+
+
+def _statuses(
+    marker: pytest.Mark | None, config: pytest.Config
+) -> tuple[ClassifierJobOutStatus, ...]:
+    if marker is None:
+        return config.stash[_RUN].statuses
+    return settings.marker_statuses(marker.args, marker.kwargs)
+
+
+def _parametrized_by_the_test(metafunc: pytest.Metafunc) -> bool:
+    """Whether the test parametrizes ``classifier_job_status`` itself; then it has its way."""
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0] if marker.args else marker.kwargs.get("argnames", ())
+        if isinstance(names, str):
+            names = names.split(",")
+        if "classifier_job_status" in (name.strip() for name in names):
+            return True
+    return False
+
+
+def _options(request: pytest.FixtureRequest) -> FixtureOptions:
+    markers = [(m.args, m.kwargs) for m in request.node.iter_markers("classifierjobs")]
+    try:
+        return settings.fixture_options(request.config.stash[_RUN], markers)
+    except SettingError as error:
+        message = str(error)
+    pytest.fail(message, pytrace=False)  # outside the except: no "during handling" chain
+
+
+def _seed(request: pytest.FixtureRequest, options: FixtureOptions) -> int:
+    if options.seed is not None:
+        return options.seed
+    return settings.per_test_seed(request.config.stash[_RUN].seed, request.node.nodeid)
+
+
+@pytest.fixture(name="classifier_job_factory")
+def classifier_job_factory_fixture(
+    request: pytest.FixtureRequest,
+) -> type[ClassifierDetailedJobOutFactory]:
+    """``ClassifierDetailedJobOutFactory`` with randomness of its own, seeded for this test.
+
+    The seed derives from the run seed and the test's node id, unless
+    ``@pytest.mark.classifierjobs(seed=...)`` gives it.
+    """
+    from .mock import seeded_factory  # noqa: PLC0415  (polyfactory, Faker: not at start-up)
+
+    return seeded_factory(_seed(request, _options(request)))
+
+
+@pytest.fixture(name="classifierjobs")
+def classifierjobs_fixture(
+    request: pytest.FixtureRequest,
+    classifier_job_factory: type[ClassifierDetailedJobOutFactory],
+) -> Iterator[ClassifierJobsMock]:
+    """The fake jobs API, active for this test; see ``ClassifierJobsMock``.
+
+    Options come from ``@pytest.mark.classifierjobs(...)`` (closest first), then the command
+    line, the ini file and the defaults. A request under the base URL that the fake does not
+    handle fails the test at teardown unless the marker says ``assert_all_handled=False``.
+    """
+    from .mock import ClassifierJobsMock  # noqa: PLC0415  (respx, httpx: not at start-up)
+
+    options = _options(request)
+    if "respx_mock" in request.fixturenames:
+        # respx asks its routers in the order they were started: the test's own routes first.
+        request.getfixturevalue("respx_mock")
+    mock = ClassifierJobsMock(
+        base_url=options.base_url,
+        seed=_seed(request, options),
+        require_auth=options.require_auth,
+        progression=options.progression,
+        outcome=options.outcome,
+        factory=classifier_job_factory,
+    )
+    mock.start()
+    try:
+        yield mock
+    finally:
+        mock.stop()
+    unhandled = mock.unhandled
+    if options.assert_all_handled and unhandled:
+        requests = [(r.method, r.url.path) for r in unhandled]
+        pytest.fail(settings.unhandled_message(mock.base_url, requests), pytrace=False)
+
+
+@pytest.fixture(name="classifier_job_status")
+def classifier_job_status_fixture(request: pytest.FixtureRequest) -> ClassifierJobOutStatus:
+    """The status this case of the test runs with: the test runs once per status.
+
+    Which statuses: ``@pytest.mark.classifier_job_statuses(...)``, else
+    ``--classifierjobs-statuses`` or the ini key, else all ten.
+    """
+    status: ClassifierJobOutStatus | None = getattr(request, "param", None)
+    if status is None:
+        try:
+            _statuses(request.node.get_closest_marker(_STATUSES), request.config)
+        except SettingError as error:
+            message = str(error)
+        else:
+            message = (
+                "classifier_job_status is parametrized when tests are collected: name it in the "
+                "signature of the test or of a fixture the test uses, not only through "
+                "request.getfixturevalue()"
+            )
+        pytest.fail(message, pytrace=False)
+    return status
+
+
+@pytest.fixture(name="classifier_job")
+def classifier_job_fixture(
+    classifierjobs: ClassifierJobsMock, classifier_job_status: ClassifierJobOutStatus
+) -> ClassifierDetailedJobOut:
+    """A coherent detailed job in ``classifier_job_status``, already stored in the fake."""
+    return classifierjobs.add(status=classifier_job_status)

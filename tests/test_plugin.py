@@ -486,3 +486,892 @@ def test_unhandled_message() -> None:
     )
     assert two.startswith("classifierjobs: 2 requests to https://x matched")
     assert "\n  GET /v1/a\n  DELETE /v1/b\n" in two
+
+
+# --- options and ini keys -----------------------------------------------------------------------
+
+DEFAULT_HEADER = (
+    "classifierjobs: seed=* (replay with --classifierjobs-seed=*), "
+    "base_url=https://api.mistral.ai, statuses=all"
+)
+
+
+def _run_with(
+    pytester: pytest.Pytester, how: str, settings_: dict[str, str], *args: str
+) -> pytest.RunResult:
+    """Run pytester with ``settings_`` given on the command line (``cli``) or in an ini file."""
+    if how == "cli":
+        options = [f"--classifierjobs-{k.replace('_', '-')}={v}" for k, v in settings_.items()]
+        return pytester.runpytest(*options, *args)
+    lines = "".join(f"classifierjobs_{k} = {v}\n" for k, v in settings_.items())
+    pytester.makeini(f"[pytest]\n{lines}")
+    return pytester.runpytest(*args)
+
+
+HOW = pytest.mark.parametrize("how", ["cli", "ini"])
+
+
+def test_options_share_one_group_and_document_themselves(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+
+    result.stdout.fnmatch_lines(
+        [
+            "fake Mistral classifier fine-tuning jobs API:",
+            "  --classifierjobs-base-url=URL",
+            "  --classifierjobs-seed=INT",
+            "  --classifierjobs-statuses=NAMES",
+            "  --classifierjobs-require-auth=BOOL",
+            "  --classifierjobs-progression=MODE",
+            "  --classifierjobs-outcome=STATUS",
+        ]
+    )
+    for name in settings.RUN_OPTIONS:
+        result.stdout.fnmatch_lines([f"  classifierjobs_{name} (string):*"])
+
+
+def test_header_line_with_the_defaults(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest()
+
+    result.stdout.fnmatch_lines([DEFAULT_HEADER])
+
+
+@HOW
+def test_header_line_shows_the_settings(pytester: pytest.Pytester, how: str) -> None:
+    result = _run_with(
+        pytester,
+        how,
+        {"seed": "123", "base_url": "http://localhost:8000/mistral/", "statuses": "terminal"},
+    )
+
+    assert (
+        "classifierjobs: seed=123 (replay with --classifierjobs-seed=123), "
+        "base_url=http://localhost:8000/mistral, statuses=terminal"
+    ) in result.stdout.lines
+
+
+def test_command_line_beats_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nclassifierjobs_seed = 1\nclassifierjobs_statuses = failed\n")
+
+    result = pytester.runpytest("--classifierjobs-seed=2")
+
+    result.stdout.fnmatch_lines(["classifierjobs: seed=2 (*), *, statuses=failed"])
+
+
+def test_an_empty_ini_value_means_the_default(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nclassifierjobs_statuses =\nclassifierjobs_base_url =\n")
+
+    result = pytester.runpytest()
+
+    result.stdout.fnmatch_lines([DEFAULT_HEADER])
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("base_url", "ftp://x", f"{URL_HELP}, got 'ftp://x'"),
+        ("base_url", "api.mistral.ai", f"{URL_HELP}, got 'api.mistral.ai'"),
+        ("seed", "abc", "expected an integer, got 'abc'"),
+        ("statuses", "terminal,DONE", f"unknown status or group 'DONE'; {STATUS_HELP}"),
+        ("statuses", ",", f"no status given; {STATUS_HELP}"),
+        ("require_auth", "maybe", "expected true or false, got 'maybe'"),
+        ("progression", "auto", "expected one of per_get, manual, got 'auto'"),
+        (
+            "outcome",
+            "RUNNING",
+            "expected one of SUCCESS, FAILED, FAILED_VALIDATION, CANCELLED, got 'RUNNING'",
+        ),
+    ],
+)
+@HOW
+def test_a_bad_setting_is_a_usage_error(
+    pytester: pytest.Pytester, how: str, name: str, value: str, message: str
+) -> None:
+    origin = (
+        f"--classifierjobs-{name.replace('_', '-')}"
+        if how == "cli"
+        else f"classifierjobs_{name} (ini)"
+    )
+
+    result = _run_with(pytester, how, {name: value})
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: {origin}: {message}" in result.stderr.lines
+
+
+def test_an_empty_statuses_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--classifierjobs-statuses=")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert f"ERROR: --classifierjobs-statuses: no status given; {STATUS_HELP}" in (
+        result.stderr.lines
+    )
+
+
+RECORD_JOBS = """
+    import json, os, pathlib
+    import pytest
+
+    def record(request, job):
+        out = pathlib.Path(os.environ["CLASSIFIERJOBS_OUT"])
+        out.mkdir(exist_ok=True)
+        line = json.dumps([job.id, job.model, job.created_at])
+        (out / f"{request.node.name}.json").write_text(line)
+"""
+
+
+def _recorded(path: Path) -> dict[str, list[object]]:
+    recorded = {file.stem: json.loads(file.read_text()) for file in path.glob("*.json")}
+    for file in path.glob("*.json"):
+        file.unlink()
+    return recorded
+
+
+@pytest.fixture
+def out(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = pytester.path / "out"
+    monkeypatch.setenv("CLASSIFIERJOBS_OUT", str(path))
+    return path
+
+
+@HOW
+def test_seed_option_fixes_the_data(pytester: pytest.Pytester, how: str, out: Path) -> None:
+    pytester.makepyfile(
+        RECORD_JOBS
+        + """
+    def test_one(request, classifier_job_factory):
+        record(request, classifier_job_factory.build())
+    """
+    )
+
+    _run_with(pytester, how, {"seed": "7"}).assert_outcomes(passed=1)
+    first = _recorded(out)
+    _run_with(pytester, how, {"seed": "7"}).assert_outcomes(passed=1)
+    again = _recorded(out)
+    _run_with(pytester, how, {"seed": "8"}).assert_outcomes(passed=1)
+    other = _recorded(out)
+
+    assert first == again
+    assert first["test_one"][0] != other["test_one"][0]
+
+
+def test_a_drawn_seed_replays_with_the_header_hint(pytester: pytest.Pytester, out: Path) -> None:
+    pytester.makepyfile(
+        RECORD_JOBS
+        + """
+    def test_one(request, classifier_job_factory):
+        record(request, classifier_job_factory.build())
+    """
+    )
+
+    first_run = pytester.runpytest()
+    first = _recorded(out)
+    (hint,) = [line for line in first_run.stdout.lines if line.startswith("classifierjobs: ")]
+    replay = hint.split("(replay with ", 1)[1].split(")", 1)[0]
+    pytester.runpytest(replay).assert_outcomes(passed=1)
+
+    assert _recorded(out) == first
+
+
+@HOW
+def test_base_url_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def test_base_url(classifierjobs):
+            assert classifierjobs.base_url == "http://localhost:9/mistral"
+            response = httpx.get(
+                "http://localhost:9/mistral/v1/fine_tuning/jobs",
+                headers={"Authorization": "Bearer test"},
+            )
+            assert response.json() == {"data": [], "object": "list", "total": 0}
+        """
+    )
+
+    result = _run_with(pytester, how, {"base_url": "http://localhost:9/mistral/"})
+
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(("value", "expected"), [("false", 200), ("TRUE", 401)])
+@HOW
+def test_require_auth_option(
+    pytester: pytest.Pytester, how: str, value: str, expected: int
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_without_a_token(classifierjobs):
+            response = httpx.get("https://api.mistral.ai/v1/fine_tuning/jobs")
+            assert response.status_code == {expected}
+        """
+    )
+
+    _run_with(pytester, how, {"require_auth": value}).assert_outcomes(passed=1)
+
+
+# A job created through the API, with auto_start, then read until it stops moving: the
+# statuses it went through.
+WALK = """
+    import httpx
+
+    AUTH = {"Authorization": "Bearer test"}
+    BODY = {
+        "model": "ministral-3b-latest",
+        "job_type": "classifier",
+        "auto_start": True,
+        "training_files": [{"file_id": "5c5c4e64-0d6f-4b8a-9f3c-4c3f1b8c2a11"}],
+        "hyperparameters": {"training_steps": 10, "learning_rate": 0.0001},
+        "classifier_targets": [{"name": "sentiment", "labels": ["pos", "neg"]}],
+    }
+
+    def walk(fake, gets=8):
+        url = f"{fake.base_url}/v1/fine_tuning/jobs"
+        created = httpx.post(url, json=BODY, headers=AUTH).json()
+        seen = [created["status"]]
+        for _ in range(gets):
+            seen.append(httpx.get(f"{url}/{created['id']}", headers=AUTH).json()["status"])
+        return [s for i, s in enumerate(seen) if not i or s != seen[i - 1]]
+"""
+
+START = ["QUEUED", "VALIDATING", "VALIDATED", "QUEUED", "RUNNING"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("per_get", [*START, "SUCCESS"]), ("manual", ["QUEUED"])],
+)
+@HOW
+def test_progression_option(
+    pytester: pytest.Pytester, how: str, value: str, expected: list[str]
+) -> None:
+    pytester.makepyfile(
+        WALK
+        + f"""
+    def test_walk(classifierjobs):
+        assert walk(classifierjobs) == {expected!r}
+    """
+    )
+
+    _run_with(pytester, how, {"progression": value}).assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("SUCCESS", [*START, "SUCCESS"]),
+        ("FAILED", [*START, "FAILED"]),
+        ("FAILED_VALIDATION", ["QUEUED", "VALIDATING", "FAILED_VALIDATION"]),
+        ("CANCELLED", [*START, "CANCELLATION_REQUESTED", "CANCELLED"]),
+    ],
+)
+@HOW
+def test_outcome_option(
+    pytester: pytest.Pytester, how: str, value: str, expected: list[str]
+) -> None:
+    pytester.makepyfile(
+        WALK
+        + f"""
+    def test_walk(classifierjobs):
+        assert walk(classifierjobs) == {expected!r}
+    """
+    )
+
+    _run_with(pytester, how, {"outcome": value}).assert_outcomes(passed=1)
+
+
+# --- parametrization over statuses ----------------------------------------------------------------
+
+
+def test_every_status_by_default_with_readable_ids(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        from pytest_classifierjobs import ClassifierJobOutStatus
+
+        def test_x(classifier_job_status):
+            assert type(classifier_job_status) is ClassifierJobOutStatus
+
+        def test_without_statuses():
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-v")
+
+    result.assert_outcomes(passed=11)
+    result.stdout.fnmatch_lines(
+        [f"*::test_x[[]{status.value}[]] PASSED*" for status in ClassifierJobOutStatus]
+        + ["*::test_without_statuses PASSED*"]
+    )
+
+
+@HOW
+def test_statuses_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile("def test_x(classifier_job_status): pass")
+
+    result = _run_with(pytester, how, {"statuses": "terminal"}, "-v")
+
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(
+        [f"*::test_x[[]{name}[]] PASSED*" for name in ("FAILED_VALIDATION", "FAILED", "SUCCESS")]
+        + ["*::test_x[[]CANCELLED[]] PASSED*"]
+    )
+
+
+def test_statuses_marker_closest_wins_and_beats_the_option(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        pytestmark = pytest.mark.classifier_job_statuses("failed")
+
+        def test_module(classifier_job_status):
+            pass
+
+        @pytest.mark.classifier_job_statuses("active")
+        class TestClass:
+            def test_class(self, classifier_job_status):
+                pass
+
+            @pytest.mark.classifier_job_statuses("SUCCESS", "QUEUED", "terminal")
+            def test_function(self, classifier_job_status):
+                pass
+
+        def test_option(classifier_job_status):
+            pass
+        """
+    )
+    pytester.makeconftest(
+        """
+        import pytest
+
+        def pytest_collection_modifyitems(items):
+            for item in items:
+                if item.name.startswith("test_option"):
+                    item.own_markers.clear()
+        """
+    )
+
+    result = pytester.runpytest("--collect-only", "-q", "--classifierjobs-statuses=RUNNING")
+
+    ids = [line.split("::")[-1] for line in result.stdout.lines if "::" in line]
+    assert ids == [
+        "test_module[FAILED_VALIDATION]",
+        "test_module[FAILED]",
+        *(
+            f"test_class[{status}]"
+            for status in (
+                "QUEUED",
+                "STARTED",
+                "VALIDATING",
+                "VALIDATED",
+                "RUNNING",
+                "CANCELLATION_REQUESTED",
+            )
+        ),
+        "test_function[QUEUED]",
+        "test_function[FAILED_VALIDATION]",
+        "test_function[FAILED]",
+        "test_function[SUCCESS]",
+        "test_function[CANCELLED]",
+        "test_option[FAILED_VALIDATION]",
+        "test_option[FAILED]",
+    ]
+
+
+def test_statuses_marker_with_a_bad_name_errors_that_test_alone(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.classifier_job_statuses("terminal", "DONE")
+        def test_bad(classifier_job_status):
+            pass
+
+        @pytest.mark.classifier_job_statuses("QUEUED")
+        def test_good(classifier_job_status):
+            pass
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=1, errors=1)
+    assert (
+        f"@pytest.mark.classifier_job_statuses: unknown status or group 'DONE'; {STATUS_HELP}"
+    ) in result.stdout.lines
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_bad*"])
+
+
+def test_a_test_that_parametrizes_the_status_itself_has_its_way(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("classifier_job_status", ["SUCCESS"])
+        def test_string(classifier_job_status):
+            assert classifier_job_status == "SUCCESS"
+
+        @pytest.mark.parametrize(("x", "classifier_job_status"), [(1, "FAILED")])
+        def test_sequence(x, classifier_job_status, classifier_job):
+            assert classifier_job.status == "FAILED"
+
+        @pytest.mark.parametrize(argnames=" x , classifier_job_status", argvalues=[(1, "QUEUED")])
+        def test_keywords(x, classifier_job_status):
+            pass
+
+        @pytest.mark.parametrize("x", [1, 2])
+        def test_other_parameters(x, classifier_job_status):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("--classifierjobs-statuses=failed")
+
+    result.assert_outcomes(passed=3 + 4)
+
+
+def test_classifier_job_status_needs_collection_time(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_dynamic(request):
+            request.getfixturevalue("classifier_job_status")
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "classifier_job_status is parametrized when tests are collected: name it in the "
+            "signature of the test or of a fixture the test uses, not only through "
+            "request.getfixturevalue()"
+        ]
+    )
+
+
+def test_classifier_job_is_stored_in_its_status(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pytest_classifierjobs import ClassifierDetailedJobOut, coherence_violations
+
+        @pytest.fixture
+        def job_id(classifier_job):
+            return classifier_job.id
+
+        def test_stored(classifierjobs, classifier_job, classifier_job_status, job_id):
+            assert isinstance(classifier_job, ClassifierDetailedJobOut)
+            assert classifier_job.status is classifier_job_status
+            assert dict(classifierjobs.jobs) == {job_id: classifier_job}
+            assert coherence_violations(classifier_job) == []
+
+        def test_through_a_fixture(job_id):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-v")
+
+    result.assert_outcomes(passed=20)
+    result.stdout.fnmatch_lines(["*::test_through_a_fixture[[]CANCELLATION_REQUESTED[]] PASSED*"])
+
+
+def test_parametrized_cases_are_isolated(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        FAKES = []
+
+        @pytest.mark.classifier_job_statuses("QUEUED", "RUNNING", "SUCCESS")
+        def test_case(classifierjobs, classifier_job_status):
+            assert dict(classifierjobs.jobs) == {}
+            job = classifierjobs.add(status=classifier_job_status)
+            assert list(classifierjobs.jobs) == [job.id]
+            FAKES.append(classifierjobs)
+
+        def test_each_case_had_its_own_fake():
+            assert len({id(fake) for fake in FAKES}) == 3
+            assert len({next(iter(fake.jobs)) for fake in FAKES}) == 3
+        """
+    )
+
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
+
+
+# --- the classifierjobs marker -----------------------------------------------------------------
+
+
+def test_markers_are_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+
+    result.stdout.fnmatch_lines(
+        [
+            "@pytest.mark.classifierjobs(**options): options of the classifierjobs fake for this "
+            f"test, class or module; the closest marker wins. Options: {VALID_OPTIONS}.",
+            "@pytest.mark.classifier_job_statuses(*statuses_or_groups): the job statuses that "
+            "classifier_job_status runs this test over; groups: all, terminal, active, failed.",
+        ]
+    )
+
+
+def test_marker_levels_closest_wins(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        pytestmark = pytest.mark.classifierjobs(
+            base_url="http://module.test", require_auth=False, outcome="FAILED"
+        )
+
+        def status_without_token(fake):
+            return httpx.get(f"{fake.base_url}/v1/fine_tuning/jobs").status_code
+
+        def test_module(classifierjobs):
+            assert classifierjobs.base_url == "http://module.test"
+            assert status_without_token(classifierjobs) == 200
+            assert classifierjobs.store.outcome == "FAILED"
+
+        @pytest.mark.classifierjobs(base_url="http://class.test/")
+        class TestClass:
+            def test_class(self, classifierjobs):
+                assert classifierjobs.base_url == "http://class.test"
+                assert status_without_token(classifierjobs) == 200
+
+            @pytest.mark.classifierjobs(require_auth=True, progression="manual")
+            def test_function(self, classifierjobs):
+                assert classifierjobs.base_url == "http://class.test"
+                assert status_without_token(classifierjobs) == 401
+                assert classifierjobs.store.progression == "manual"
+                assert classifierjobs.store.outcome == "FAILED"
+        """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_marker_beats_command_line_and_ini(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nclassifierjobs_outcome = CANCELLED\n")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        def test_settings(classifierjobs):
+            assert classifierjobs.base_url == "http://cli.test"
+            assert classifierjobs.store.outcome == "CANCELLED"
+
+        @pytest.mark.classifierjobs(base_url="http://marker.test", outcome="SUCCESS")
+        def test_marker(classifierjobs):
+            assert classifierjobs.base_url == "http://marker.test"
+            assert classifierjobs.store.outcome == "SUCCESS"
+        """
+    )
+
+    pytester.runpytest("--classifierjobs-base-url=http://cli.test").assert_outcomes(passed=2)
+
+
+def test_marker_seed_is_the_tests_seed(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pytest_classifierjobs.mock import seeded_factory
+
+        EXPECTED = seeded_factory(99).build()
+
+        @pytest.mark.classifierjobs(seed=99)
+        def test_factory(classifier_job_factory):
+            assert classifier_job_factory.build() == EXPECTED
+
+        @pytest.mark.classifierjobs(seed=99)
+        def test_fake(classifierjobs, classifier_job_factory):
+            assert classifierjobs.factory is classifier_job_factory
+            assert classifierjobs.add() == EXPECTED
+        """
+    )
+
+    pytester.runpytest("--classifierjobs-seed=1").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        (
+            "classifierjobs(sed=1)",
+            "@pytest.mark.classifierjobs has no option 'sed' (did you mean 'seed'?); "
+            f"valid options: {VALID_OPTIONS}",
+        ),
+        (
+            "classifierjobs('http://x')",
+            "@pytest.mark.classifierjobs takes keyword options only, got the positional "
+            f"argument 'http://x'; valid options: {VALID_OPTIONS}",
+        ),
+        (
+            "classifierjobs(require_auth='no')",
+            "@pytest.mark.classifierjobs(require_auth=...): expected True or False, got 'no'",
+        ),
+        (
+            "classifierjobs(outcome='RUNNING')",
+            "@pytest.mark.classifierjobs(outcome=...): expected one of SUCCESS, FAILED, "
+            "FAILED_VALIDATION, CANCELLED, got 'RUNNING'",
+        ),
+    ],
+)
+@pytest.mark.parametrize("fixture", ["classifierjobs", "classifier_job_factory", "classifier_job"])
+def test_a_bad_marker_errors_at_setup(
+    pytester: pytest.Pytester, marker: str, message: str, fixture: str
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        pytestmark = pytest.mark.classifier_job_statuses("QUEUED")
+
+        @pytest.mark.{marker}
+        def test_marked({fixture}):
+            pass
+
+        def test_unmarked({fixture}):
+            pass
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
+    assert message in result.stdout.lines
+
+
+# --- teardown: requests the fake did not handle -------------------------------------------------
+
+
+def test_an_unhandled_request_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        AUTH = {"Authorization": "Bearer test"}
+
+        def test_unknown(classifierjobs):
+            # The code under test swallows the error: teardown still reports it.
+            assert httpx.get("https://api.mistral.ai/v1/unknown", headers=AUTH).status_code == 404
+            httpx.delete("https://api.mistral.ai/v1/fine_tuning/jobs?page=1", headers=AUTH)
+
+        @pytest.mark.classifierjobs(assert_all_handled=False)
+        def test_allowed(classifierjobs):
+            httpx.get("https://api.mistral.ai/v1/unknown", headers=AUTH)
+
+        def test_handled(classifierjobs):
+            assert httpx.get("https://api.mistral.ai/v1/fine_tuning/jobs", headers=AUTH).is_success
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_unknown*",
+            "classifierjobs: 2 requests to https://api.mistral.ai matched no operation of the "
+            "fake jobs API:",
+            "  GET /v1/unknown",
+            "  DELETE /v1/fine_tuning/jobs",
+            "If the test expects them, allow them with "
+            "@pytest.mark.classifierjobs(assert_all_handled=False).",
+        ]
+    )
+
+
+def test_the_fake_stops_with_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+        import respx
+
+        FAKES = []
+
+        def test_active(classifierjobs):
+            FAKES.append(classifierjobs)
+
+        def test_stopped():
+            with respx.mock(base_url="https://api.mistral.ai") as router:
+                route = router.get("/v1/fine_tuning/jobs").respond(json={"outside": True})
+                response = httpx.get("https://api.mistral.ai/v1/fine_tuning/jobs")
+            assert response.json() == {"outside": True}
+            assert FAKES[0].routes["list"].call_count == 0
+        """
+    )
+
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    "signature",
+    ["respx_mock, classifierjobs", "classifierjobs, respx_mock", "classifierjobs, mine"],
+)
+def test_a_users_respx_route_takes_precedence(pytester: pytest.Pytester, signature: str) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+        import pytest
+
+        AUTH = {{"Authorization": "Bearer test"}}
+        JOBS = "https://api.mistral.ai/v1/fine_tuning/jobs"
+
+        @pytest.fixture
+        def mine(respx_mock):
+            return respx_mock
+
+        def test_override({signature}):
+            respx_mock = locals().get("respx_mock") or locals()["mine"]
+            route = respx_mock.get(JOBS).respond(json={{"mine": True}})
+            job = classifierjobs.add(status="RUNNING")
+            assert httpx.get(JOBS, headers=AUTH).json() == {{"mine": True}}
+            assert route.call_count == 1
+            # Everything else is still the fake's.
+            assert httpx.get(f"{{JOBS}}/{{job.id}}", headers=AUTH).json()["id"] == job.id
+            assert classifierjobs.routes["list"].call_count == 0
+            assert classifierjobs.routes["get"].call_count == 1
+        """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+# --- seeds: per test, whatever the order, the selection or the worker ---------------------------
+
+SEEDED_TESTS = (
+    RECORD_JOBS
+    + """
+    def test_one(request, classifier_job_factory):
+        record(request, classifier_job_factory.build())
+
+    def test_two(request, classifierjobs):
+        record(request, classifierjobs.add())
+
+    class TestThree:
+        @pytest.mark.classifier_job_statuses("RUNNING", "SUCCESS")
+        def test_three(self, request, classifier_job):
+            record(request, classifier_job)
+"""
+)
+REVERSE_ORDER = """
+    def pytest_collection_modifyitems(items):
+        items.reverse()
+"""
+
+
+def test_each_test_gets_its_own_data_whatever_the_order_or_selection(
+    pytester: pytest.Pytester, out: Path
+) -> None:
+    pytester.makepyfile(test_seeded=SEEDED_TESTS, reverse_order=REVERSE_ORDER)
+    pytester.syspathinsert()
+    seed = "--classifierjobs-seed=2024"
+
+    pytester.runpytest(seed).assert_outcomes(passed=4)
+    plain = _recorded(out)
+    pytester.runpytest(seed, "-p", "reverse_order").assert_outcomes(passed=4)
+    reversed_ = _recorded(out)
+    pytester.runpytest(seed, "-k", "two or SUCCESS").assert_outcomes(passed=2)
+    selected = _recorded(out)
+    pytester.runpytest("--classifierjobs-seed=2025").assert_outcomes(passed=4)
+    other_seed = _recorded(out)
+
+    assert sorted(plain) == ["test_one", "test_three[RUNNING]", "test_three[SUCCESS]", "test_two"]
+    assert reversed_ == plain
+    assert selected == {name: plain[name] for name in ("test_two", "test_three[SUCCESS]")}
+    assert len({tuple(values) for values in plain.values()}) == 4
+    assert all(other_seed[name] != plain[name] for name in plain)
+
+
+def test_xdist_workers_use_the_controllers_seed(pytester: pytest.Pytester, out: Path) -> None:
+    pytester.makepyfile(test_seeded=SEEDED_TESTS)
+
+    pytester.runpytest("--classifierjobs-seed=31").assert_outcomes(passed=4)
+    plain = _recorded(out)
+    # No seed given: the controller draws one, and its header names it.
+    distributed_run = pytester.runpytest_subprocess("-n", "2")
+    distributed_run.assert_outcomes(passed=4)
+    distributed = _recorded(out)
+    (header,) = [line for line in distributed_run.stdout.lines if line.startswith("classifier")]
+    drawn = header.split("seed=", 1)[1].split(" ", 1)[0]
+    pytester.runpytest(f"--classifierjobs-seed={drawn}").assert_outcomes(passed=4)
+    replayed = _recorded(out)
+    pytester.runpytest("--classifierjobs-seed=31", "-n", "2").assert_outcomes(passed=4)
+    distributed_31 = _recorded(out)
+
+    assert distributed == replayed
+    assert distributed_31 == plain
+
+
+def test_works_without_xdist(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_x(classifier_job): pass")
+
+    result = pytester.runpytest("-p", "no:xdist", "--classifierjobs-statuses=failed")
+
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["classifierjobs: seed=*, statuses=failed"])
+
+
+FAKE_RANDOMLY = """
+    # The parts of pytest-randomly this plugin relies on: the option's dest, its 'default'
+    # value, and its pytest_configure putting a number in its place.
+    def _seed(text):
+        return text if text in ("default", "last") else int(text)
+
+    def pytest_addoption(parser):
+        group = parser.getgroup("randomly", "pytest-randomly")
+        group.addoption("--randomly-seed", dest="randomly_seed", default="default", type=_seed)
+
+    def pytest_configure(config):
+        if config.getoption("randomly_seed") == "default":
+            config.option.randomly_seed = 4242
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "4242"),
+        (("--randomly-seed=77",), "77"),
+        (("--randomly-seed=77", "--classifierjobs-seed=5"), "5"),
+    ],
+)
+def test_pytest_randomlys_seed_is_the_default_run_seed(
+    pytester: pytest.Pytester, args: tuple[str, ...], expected: str
+) -> None:
+    # pytest-randomly is not installed here: a stand-in plugin registers its option. Loaded
+    # with -p, it is registered before this plugin, so its pytest_configure would run after
+    # this plugin's if this plugin's were not trylast.
+    pytester.makepyfile(fake_randomly=FAKE_RANDOMLY)
+    pytester.syspathinsert()
+
+    result = pytester.runpytest("-p", "fake_randomly", *args)
+
+    result.stdout.fnmatch_lines([f"classifierjobs: seed={expected} (replay with *"])
+
+
+def test_no_fixtures_when_disabled(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_fake(classifierjobs):
+            pass
+
+        def test_status(classifier_job_status):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:classifierjobs")
+
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(
+        ["*fixture 'classifierjobs' not found*", "*fixture 'classifier_job_status' not found*"]
+    )
+    result.stdout.no_fnmatch_line("classifierjobs: seed=*")
