@@ -1,0 +1,916 @@
+"""The fake's state: how JobStore creates, moves, lists, starts and cancels jobs.
+
+Every status sequence is written out in full, and every job the store hands out along the way
+is checked with ``coherence_violations``.
+"""
+
+import datetime
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from random import Random
+from typing import Any, TypeVar, cast
+
+import attrs
+import pytest
+
+from pytest_classifierjobs import (
+    TERMINAL_STATUSES,
+    ClassifierDetailedJobOut,
+    ClassifierDetailedJobOutFactory,
+    ClassifierJobOut,
+    ClassifierJobOutStatus,
+    ClassifierTargetIn,
+    ClassifierTargetOut,
+    ClassifierTrainingParameters,
+    ClassifierTrainingParametersIn,
+    IllegalTransitionError,
+    JobIn,
+    TrainingFile,
+    WandbIntegration,
+    WandbIntegrationOut,
+    coherence_violations,
+)
+from pytest_classifierjobs.progression import STATUS_UPDATED
+from pytest_classifierjobs.store import (
+    OUTCOMES,
+    PROGRESSIONS,
+    JobConflictError,
+    JobNotFoundError,
+    JobStore,
+    matches,
+)
+from pytest_classifierjobs.validation import ListQuery
+
+S = ClassifierJobOutStatus
+J = TypeVar("J", bound=ClassifierJobOut)
+FILE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+VALIDATION_FILE = "0b5a4e58-6a3a-4a64-9a52-5a5bbd3c4c1e"
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+CLOCK = 1_750_000_000
+ACTIVE_ORDER = (
+    S.QUEUED,
+    S.STARTED,
+    S.VALIDATING,
+    S.VALIDATED,
+    S.RUNNING,
+    S.CANCELLATION_REQUESTED,
+)
+
+
+def request(**changes: Any) -> JobIn:
+    """A valid create request, as ``parse_create_body`` would give it, with ``changes``."""
+    fields: dict[str, Any] = {
+        "model": "ministral-3b-latest",
+        "hyperparameters": ClassifierTrainingParametersIn(training_steps=10),
+        "training_files": [TrainingFile(file_id=FILE)],
+        "auto_start": False,
+    }
+    fields.update(changes)
+    return JobIn(**fields)
+
+
+def coherent(job: J) -> J:
+    assert coherence_violations(job) == [], (job.status, coherence_violations(job))
+    return job
+
+
+def gets(store: JobStore, job_id: str, count: int) -> list[ClassifierJobOutStatus]:
+    """The statuses of ``count`` successive GETs of the job, each job checked for coherence."""
+    return [coherent(store.get_job(job_id)).status for _ in range(count)]
+
+
+def history(job: ClassifierDetailedJobOut) -> list[str]:
+    return [str((e.data or {})["status"]) for e in job.events if e.name == STATUS_UPDATED]
+
+
+@pytest.fixture(name="factory")
+def factory_fixture() -> type[ClassifierDetailedJobOutFactory]:
+    factory: type[ClassifierDetailedJobOutFactory] = type(
+        "Factory", (ClassifierDetailedJobOutFactory,), {}
+    )
+    factory.seed_random(20260101)
+    return factory
+
+
+def store_with(
+    factory: type[ClassifierDetailedJobOutFactory], status: ClassifierJobOutStatus, **kw: Any
+) -> tuple[JobStore, ClassifierDetailedJobOut]:
+    store = JobStore(rng=Random(7), **kw)
+    return store, store.put(factory.build(status=status))
+
+
+# --- the constructor ------------------------------------------------------------------------
+
+
+def test_defaults_and_public_constants() -> None:
+    store = JobStore(rng=Random(1))
+    assert store.progression == "per_get"
+    assert store.outcome is S.SUCCESS
+    assert PROGRESSIONS == ("per_get", "manual")
+    assert OUTCOMES == (S.SUCCESS, S.FAILED, S.FAILED_VALIDATION, S.CANCELLED)
+    assert dict(store.jobs) == {}
+
+
+def test_outcome_is_read_from_its_string() -> None:
+    assert JobStore(rng=Random(1), outcome="FAILED").outcome is S.FAILED
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param(
+            {"progression": "sometimes"},
+            "progression must be one of 'per_get', 'manual', not 'sometimes'",
+            id="progression",
+        ),
+        pytest.param(
+            {"outcome": "RUNNING"},
+            "outcome must be one of SUCCESS, FAILED, FAILED_VALIDATION, CANCELLED, not 'RUNNING'",
+            id="active-outcome",
+        ),
+        pytest.param(
+            {"outcome": "DONE"},
+            "unknown job status 'DONE'; expected one of: QUEUED, STARTED, VALIDATING, VALIDATED, "
+            "RUNNING, FAILED_VALIDATION, FAILED, SUCCESS, CANCELLED, CANCELLATION_REQUESTED",
+            id="unknown-outcome",
+        ),
+    ],
+)
+def test_bad_constructor_arguments_say_what_is_allowed(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        JobStore(rng=Random(1), **kwargs)
+    assert str(caught.value) == message
+
+
+def test_clock_is_the_time_of_the_first_job_and_later_jobs_come_later() -> None:
+    store = JobStore(rng=Random(3), clock=CLOCK)
+    created = [store.create_job(request()).created_at for _ in range(5)]
+    assert CLOCK < created[0] <= CLOCK + 30
+    assert all(0 < b - a <= 30 for a, b in itertools.pairwise(created))
+
+
+def test_without_a_clock_the_jobs_lie_in_the_lifetime_of_the_api() -> None:
+    created = JobStore(rng=Random(3)).create_job(request()).created_at
+    start = datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp()
+    end = datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp()
+    assert start < created <= end + 30
+
+
+# --- creation -------------------------------------------------------------------------------
+
+
+def test_a_created_job_echoes_the_request_with_the_server_defaults() -> None:
+    store = JobStore(rng=Random(5), clock=CLOCK)
+    created = store.create_job(
+        request(
+            model="ministral-8b-latest",
+            hyperparameters=ClassifierTrainingParametersIn(
+                training_steps=None,
+                learning_rate=0.0002,
+                weight_decay=None,
+                warmup_fraction=None,
+                epochs=2.5,
+                seq_len=None,
+            ),
+            training_files=[TrainingFile(file_id=FILE, weight=3.0)],
+            validation_files=[VALIDATION_FILE],
+            suffix="exp-1",
+            integrations=[
+                WandbIntegration(project="p", api_key="k" * 40, name="n", run_name="r"),
+            ],
+            auto_start=None,
+        )
+    )
+    assert type(created) is ClassifierJobOut
+    coherent(created)
+    assert created.status is S.QUEUED
+    assert created.modified_at == created.created_at
+    assert created.model == "ministral-8b-latest"
+    assert created.auto_start is False
+    assert created.training_files == [FILE]
+    assert created.validation_files == [VALIDATION_FILE]
+    assert created.suffix == "exp-1"
+    # echoed without the API key, with no run yet
+    assert created.integrations == [WandbIntegrationOut(project="p", name="n", run_name="r")]
+    assert created.hyperparameters == ClassifierTrainingParameters(
+        training_steps=None,
+        learning_rate=0.0002,
+        weight_decay=0.1,
+        warmup_fraction=0.05,
+        epochs=2.5,
+        seq_len=16384,
+    )
+    assert created.metadata is not None
+    assert created.metadata.cost == 0.0
+    assert created.fine_tuned_model is None
+    assert created.trained_tokens is None
+    stored = store.jobs[created.id]
+    assert stored.summary() == created
+    assert stored.classifier_targets == []
+    assert history(stored) == ["QUEUED"]
+    assert stored.checkpoints == []
+
+
+def test_explicit_hyperparameters_are_kept_and_no_integration_stays_none() -> None:
+    store = JobStore(rng=Random(5))
+    created = store.create_job(
+        request(
+            hyperparameters=ClassifierTrainingParametersIn(
+                training_steps=20, weight_decay=0.0, warmup_fraction=0.5, seq_len=512
+            ),
+            validation_files=None,
+        )
+    )
+    assert created.hyperparameters == ClassifierTrainingParameters(
+        training_steps=20,
+        learning_rate=0.0001,
+        weight_decay=0.0,
+        warmup_fraction=0.5,
+        epochs=None,
+        seq_len=512,
+    )
+    assert created.integrations is None
+    assert created.validation_files == []
+    assert created.suffix is None
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+Q, VG, VD, R = S.QUEUED, S.VALIDATING, S.VALIDATED, S.RUNNING
+CR, C, OK, F, FV = S.CANCELLATION_REQUESTED, S.CANCELLED, S.SUCCESS, S.FAILED, S.FAILED_VALIDATION
+
+
+@pytest.mark.parametrize(
+    ("outcome", "auto_start", "before_start", "started", "after_start"),
+    [
+        pytest.param(OK, True, [VG, VD, Q, R, OK, OK, OK], None, [], id="SUCCESS-auto"),
+        pytest.param(OK, False, [VG, VD, VD, VD], Q, [R, OK, OK], id="SUCCESS-start"),
+        pytest.param(F, True, [VG, VD, Q, R, F, F, F], None, [], id="FAILED-auto"),
+        pytest.param(F, False, [VG, VD, VD], Q, [R, F, F], id="FAILED-start"),
+        pytest.param(FV, True, [VG, FV, FV, FV], None, [], id="FAILED_VALIDATION-auto"),
+        pytest.param(FV, False, [VG, FV, FV, FV], None, [], id="FAILED_VALIDATION-start"),
+        pytest.param(C, True, [VG, VD, Q, R, CR, C, C, C], None, [], id="CANCELLED-auto"),
+        pytest.param(C, False, [VG, VD, VD], Q, [R, CR, C, C], id="CANCELLED-start"),
+    ],
+)
+def test_a_created_job_walks_its_plan_one_step_per_get(
+    outcome: ClassifierJobOutStatus,
+    auto_start: bool,
+    before_start: list[ClassifierJobOutStatus],
+    started: ClassifierJobOutStatus | None,
+    after_start: list[ClassifierJobOutStatus],
+) -> None:
+    store = JobStore(rng=Random(11), outcome=outcome)
+    created = coherent(store.create_job(request(auto_start=auto_start)))
+    assert created.status is S.QUEUED
+    assert gets(store, created.id, len(before_start)) == before_start
+    if started is not None:
+        assert coherent(store.start_job(created.id)).status is started
+        assert gets(store, created.id, len(after_start)) == after_start
+    # one status-updated event per change, none for the silent re-queue
+    visited = [S.QUEUED, *before_start, *([started] if started else []), *after_start]
+    changes = [s for i, s in enumerate(visited) if i == 0 or s is not visited[i - 1]]
+    expected = [changes[0], *(s for s in changes[1:] if s is not S.QUEUED)]
+    assert history(store.jobs[created.id]) == [s.value for s in expected]
+
+
+def test_success_fills_the_fine_tuned_model_with_one_account_per_store() -> None:
+    store = JobStore(rng=Random(13), outcome="SUCCESS")
+    names = []
+    for _ in range(2):
+        job = store.create_job(request(auto_start=True, model="ministral-3b-latest"))
+        gets(store, job.id, 5)
+        done = store.jobs[job.id]
+        assert done.status is S.SUCCESS
+        assert done.trained_tokens is not None
+        assert done.fine_tuned_model is not None
+        day = datetime.datetime.fromtimestamp(done.created_at, datetime.timezone.utc)
+        prefix, account, date, short_id = done.fine_tuned_model.rsplit(":", 3)
+        assert prefix == "ft:classifier:ministral-3b-latest"
+        assert date == f"{day:%Y%m%d}"
+        assert short_id == done.id[:8]
+        assert len(account) == 8
+        int(account, 16)
+        names.append(account)
+    assert names[0] == names[1]
+
+
+# --- start ----------------------------------------------------------------------------------
+
+
+def test_start_requeues_a_validated_job_at_once(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.VALIDATED)
+    started = coherent(store.start_job(job.id))
+    assert started.status is S.QUEUED
+    assert started.metadata is not None
+    assert started.metadata.estimated_start_time is not None
+    assert history(started) == history(job)  # the re-queue adds no event
+    assert gets(store, job.id, 3) == [R, OK, OK]
+
+
+@pytest.mark.parametrize("status", [s for s in S if s is not S.VALIDATED], ids=str)
+def test_start_refuses_any_other_status(
+    factory: type[ClassifierDetailedJobOutFactory], status: ClassifierJobOutStatus
+) -> None:
+    store, job = store_with(factory, status)
+    with pytest.raises(JobConflictError) as caught:
+        store.start_job(job.id)
+    expected = (
+        f"Job {job.id} cannot be started: its status is {status.value}; "
+        "only a VALIDATED job can be started."
+    )
+    assert caught.value.detail == expected
+    assert str(caught.value) == expected
+    assert store.jobs[job.id] is job
+
+
+def test_starting_a_created_job_twice_is_a_conflict() -> None:
+    store = JobStore(rng=Random(2))
+    job = store.create_job(request())
+    gets(store, job.id, 2)
+    store.start_job(job.id)
+    with pytest.raises(JobConflictError, match="its status is QUEUED; only a VALIDATED"):
+        store.start_job(job.id)
+
+
+def test_start_replaces_a_script(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.VALIDATED)
+    store.script(job.id, ["CANCELLED"])
+    assert store.start_job(job.id).status is S.QUEUED
+    assert gets(store, job.id, 3) == [R, OK, OK]
+
+
+# --- cancel ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "then"),
+    [
+        pytest.param(S.STARTED, CR, C, id="STARTED"),
+        pytest.param(S.RUNNING, CR, C, id="RUNNING"),
+        pytest.param(S.QUEUED, C, C, id="QUEUED"),
+        pytest.param(S.VALIDATING, C, C, id="VALIDATING"),
+        pytest.param(S.VALIDATED, C, C, id="VALIDATED"),
+    ],
+)
+def test_cancel_a_stored_job(
+    factory: type[ClassifierDetailedJobOutFactory],
+    status: ClassifierJobOutStatus,
+    answer: ClassifierJobOutStatus,
+    then: ClassifierJobOutStatus,
+) -> None:
+    store, job = store_with(factory, status)
+    cancelled = coherent(store.cancel_job(job.id))
+    assert cancelled.status is answer
+    assert cancelled.fine_tuned_model is None
+    assert history(cancelled) == [*history(job), answer.value]
+    assert gets(store, job.id, 3) == [then, then, then]
+
+
+@pytest.mark.parametrize("progression", PROGRESSIONS)
+def test_cancel_of_a_running_created_job_completes_on_the_next_get(progression: Any) -> None:
+    store = JobStore(rng=Random(4), progression=progression)
+    job = store.create_job(request(auto_start=True))
+    store.advance(job.id, 4)
+    assert store.jobs[job.id].status is S.RUNNING
+    assert coherent(store.cancel_job(job.id)).status is CR
+    assert gets(store, job.id, 2) == [C, C]
+
+
+def test_cancel_twice_while_cancellation_is_requested(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    first = store.cancel_job(job.id)
+    assert first.status is CR
+    second = store.cancel_job(job.id)
+    assert second is first  # nothing more to do, no second event
+    assert gets(store, job.id, 2) == [C, C]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="store bug: cancel_job on a CANCELLATION_REQUESTED job that has no plan (added by a "
+    "test) returns without giving it one, so it never reaches CANCELLED",
+)
+def test_cancel_of_an_added_cancellation_requested_job_completes_on_the_next_get(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.CANCELLATION_REQUESTED)
+    assert store.cancel_job(job.id).status is CR
+    assert gets(store, job.id, 1) == [C]
+
+
+@pytest.mark.parametrize("status", sorted(TERMINAL_STATUSES), ids=str)
+def test_cancel_of_a_terminal_job_is_a_conflict(
+    factory: type[ClassifierDetailedJobOutFactory], status: ClassifierJobOutStatus
+) -> None:
+    store, job = store_with(factory, status)
+    with pytest.raises(JobConflictError) as caught:
+        store.cancel_job(job.id)
+    assert caught.value.detail == (
+        f"Job {job.id} cannot be cancelled: its status is {status.value}, which is final."
+    )
+    assert store.jobs[job.id] is job
+
+
+def test_cancel_replaces_a_script(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.VALIDATED)
+    store.script(job.id, ["QUEUED", "RUNNING"])
+    assert store.cancel_job(job.id).status is C
+    assert gets(store, job.id, 2) == [C, C]
+
+
+# --- manual progression ---------------------------------------------------------------------
+
+
+def test_manual_gets_do_not_move_and_advance_does() -> None:
+    store = JobStore(rng=Random(6), progression="manual")
+    job = store.create_job(request(auto_start=False))
+    assert gets(store, job.id, 3) == [Q, Q, Q]
+    assert coherent(store.advance(job.id)).status is VG
+    assert gets(store, job.id, 2) == [VG, VG]
+    assert coherent(store.advance(job.id, 5)).status is VD  # the plan ends there: waits
+    assert store.advance(job.id).status is VD
+    assert coherent(store.start_job(job.id)).status is Q  # start itself re-queues
+    assert gets(store, job.id, 2) == [Q, Q]
+    assert store.advance(job.id, 2).status is OK
+    assert gets(store, job.id, 1) == [OK]
+
+
+def test_manual_pending_cancellation_still_completes_on_get() -> None:
+    store = JobStore(rng=Random(6), progression="manual", outcome="CANCELLED")
+    job = store.create_job(request(auto_start=True))
+    assert coherent(store.advance(job.id, 5)).status is CR
+    assert gets(store, job.id, 2) == [C, C]
+
+
+def test_advance_of_a_job_without_a_plan_leaves_it(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.RUNNING, progression="manual")
+    assert store.advance(job.id, 3) is job
+
+
+@pytest.mark.parametrize("steps", [0, -1], ids=["zero", "negative"])
+def test_advance_needs_a_positive_number_of_steps(steps: int) -> None:
+    store = JobStore(rng=Random(1))
+    job = store.create_job(request())
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        store.advance(job.id, steps)
+    assert str(caught.value) == f"steps must be a positive number, not {steps}"
+    assert store.jobs[job.id].status is S.QUEUED
+
+
+# --- scripts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("progression", PROGRESSIONS)
+def test_a_script_walks_on_gets_and_its_last_status_sticks(
+    progression: Any, factory: type[ClassifierDetailedJobOutFactory]
+) -> None:
+    store, job = store_with(factory, S.VALIDATED, progression=progression)
+    store.script(job.id, ["QUEUED", S.STARTED, "RUNNING", "FAILED"])
+    assert gets(store, job.id, 6) == [Q, S.STARTED, R, F, F, F]
+    assert history(store.jobs[job.id]) == [
+        "QUEUED",
+        "VALIDATING",
+        "VALIDATED",
+        "STARTED",
+        "RUNNING",
+        "FAILED",
+    ]
+
+
+def test_a_script_replaces_the_plan_of_a_created_job() -> None:
+    store = JobStore(rng=Random(8))
+    job = store.create_job(request(auto_start=True))
+    store.script(job.id, ["VALIDATING", "FAILED_VALIDATION"])
+    assert gets(store, job.id, 3) == [VG, FV, FV]
+
+
+def test_a_script_that_ends_hands_back_to_manual_progression() -> None:
+    store = JobStore(rng=Random(8), progression="manual")
+    job = store.create_job(request(auto_start=True))
+    store.script(job.id, ["VALIDATING"])
+    assert gets(store, job.id, 3) == [VG, VG, VG]
+
+
+def test_advance_walks_a_script_too(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.RUNNING, progression="manual")
+    store.script(job.id, ["CANCELLATION_REQUESTED", "CANCELLED"])
+    assert store.advance(job.id).status is CR
+    assert gets(store, job.id, 2) == [C, C]
+
+
+@pytest.mark.parametrize(
+    ("status", "script", "message"),
+    [
+        pytest.param(
+            S.RUNNING,
+            ["QUEUED"],
+            "a RUNNING job cannot move to QUEUED; "
+            "allowed next: CANCELLATION_REQUESTED, FAILED, SUCCESS",
+            id="first-step",
+        ),
+        pytest.param(
+            S.VALIDATED,
+            ["QUEUED", "SUCCESS"],
+            "a re-queued QUEUED job cannot move to SUCCESS; "
+            "allowed next: CANCELLATION_REQUESTED, CANCELLED, RUNNING, STARTED",
+            id="later-step",
+        ),
+        pytest.param(
+            S.SUCCESS,
+            ["RUNNING"],
+            "a SUCCESS job cannot move to RUNNING; allowed next: none: it is terminal",
+            id="terminal",
+        ),
+    ],
+)
+def test_an_illegal_script_names_the_allowed_next_statuses_and_changes_nothing(
+    factory: type[ClassifierDetailedJobOutFactory],
+    status: ClassifierJobOutStatus,
+    script: list[str],
+    message: str,
+) -> None:
+    store, job = store_with(factory, status)
+    with pytest.raises(IllegalTransitionError) as caught:
+        store.script(job.id, script)
+    assert str(caught.value) == message
+    assert gets(store, job.id, 2) == [status, status]
+
+
+def test_an_empty_script_is_refused(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    with pytest.raises(ValueError, match=r"\Ascript\(\) needs at least one status\Z"):
+        store.script(job.id, [])
+
+
+def test_a_script_with_an_unknown_status_is_refused(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    with pytest.raises(ValueError, match=r"\Aunknown job status 'DONE'; expected one of: "):
+        store.script(job.id, ["SUCCESS", "DONE"])
+
+
+# --- put and set_status ---------------------------------------------------------------------
+
+
+def test_put_stores_a_job_that_stays_in_its_status(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    assert list(store.jobs) == [job.id]
+    assert gets(store, job.id, 3) == [R, R, R]
+    assert store.get_job(job.id) is job
+
+
+def test_put_replaces_a_job_with_the_same_id_and_drops_its_plan() -> None:
+    store = JobStore(rng=Random(2))
+    created = store.create_job(request(auto_start=True))
+    replacement = ClassifierDetailedJobOutFactory.build(status="RUNNING", id=created.id)
+    assert store.put(replacement) is replacement
+    assert list(store.jobs) == [created.id]
+    assert gets(store, created.id, 2) == [R, R]
+
+
+def test_set_status_replaces_the_job_and_drops_its_plan(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store = JobStore(rng=Random(2))
+    created = store.create_job(request(auto_start=True))
+    store.script(created.id, ["VALIDATING", "VALIDATED"])
+    failed = factory.build(status="FAILED", id=created.id)
+    assert store.set_status(created.id, "FAILED", failed) is failed
+    assert store.jobs[created.id] is failed
+    assert gets(store, created.id, 2) == [F, F]
+    with pytest.raises(JobConflictError):
+        store.cancel_job(created.id)
+
+
+def test_set_status_checks_the_status(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    with pytest.raises(ValueError, match="unknown job status 'DONE'"):
+        store.set_status(job.id, "DONE", job)
+
+
+def test_jobs_is_a_read_only_snapshot(factory: type[ClassifierDetailedJobOutFactory]) -> None:
+    store, job = store_with(factory, S.RUNNING)
+    snapshot = store.jobs
+    with pytest.raises(TypeError):
+        cast(Any, snapshot)[job.id] = job
+    store.put(factory.build(status="QUEUED"))
+    assert list(snapshot) == [job.id]
+    assert len(store.jobs) == 2
+
+
+@pytest.mark.parametrize(
+    "operation",
+    ["get_job", "start_job", "cancel_job", "advance", "script", "set_status"],
+)
+def test_unknown_ids_raise_job_not_found(
+    operation: str, factory: type[ClassifierDetailedJobOutFactory]
+) -> None:
+    store = JobStore(rng=Random(1))
+    call = getattr(store, operation)
+    args: dict[str, tuple[Any, ...]] = {
+        "script": (["RUNNING"],),
+        "set_status": ("RUNNING", factory.build(status="RUNNING")),
+    }
+    with pytest.raises(JobNotFoundError) as caught:
+        call(UNKNOWN, *args.get(operation, ()))
+    assert caught.value.args == (UNKNOWN,)
+    assert isinstance(caught.value, LookupError)
+
+
+# --- requested classifier targets -----------------------------------------------------------
+
+
+def test_requested_classifier_targets_are_used_at_validation() -> None:
+    store = JobStore(rng=Random(9))
+    job = store.create_job(
+        request(
+            classifier_targets=[
+                ClassifierTargetIn(name="intent", labels=["a", "b"], weight=1.0),
+                ClassifierTargetIn(
+                    name="tags", labels=["x", "y", "z"], weight=0.5, loss_function="multi_class"
+                ),
+            ]
+        )
+    )
+    assert store.get_job(job.id).classifier_targets == []
+    validated = store.get_job(job.id)
+    assert validated.status is S.VALIDATED
+    assert validated.classifier_targets == [
+        ClassifierTargetOut(
+            name="intent", labels=["a", "b"], weight=1.0, loss_function="single_class"
+        ),
+        ClassifierTargetOut(
+            name="tags", labels=["x", "y", "z"], weight=0.5, loss_function="multi_class"
+        ),
+    ]
+    coherent(validated)
+
+
+@pytest.mark.parametrize("targets", [None, []], ids=["null", "empty"])
+def test_without_requested_targets_validation_infers_some(targets: Any) -> None:
+    store = JobStore(rng=Random(9))
+    job = store.create_job(request(classifier_targets=targets))
+    validated = store.advance(job.id, 2)
+    assert validated.status is S.VALIDATED
+    assert validated.classifier_targets
+    coherent(validated)
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+def _listed(store: JobStore, **query: Any) -> list[str]:
+    return [job.id for job in store.list_jobs(ListQuery(**query)).data]
+
+
+@pytest.fixture(name="catalogue")
+def catalogue_fixture(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> tuple[JobStore, list[ClassifierDetailedJobOut]]:
+    """Four jobs with distinct filterable fields, stored oldest first."""
+    store = JobStore(rng=Random(1))
+    jobs = [
+        factory.build(
+            status="RUNNING",
+            created_at=CLOCK,
+            model="ministral-3b-latest",
+            suffix="one",
+            integrations=[WandbIntegrationOut(project="p1", name="n1", run_name="r1")],
+        ),
+        factory.build(
+            status="SUCCESS",
+            created_at=CLOCK + 10,
+            model="ministral-8b-latest",
+            suffix="two",
+            integrations=[
+                WandbIntegrationOut(project="p2", name="n2"),
+                WandbIntegrationOut(project="p1", name="n3"),
+            ],
+        ),
+        factory.build(
+            status="RUNNING",
+            created_at=CLOCK + 20,
+            model="ministral-3b-latest",
+            suffix=None,
+            integrations=None,
+        ),
+        factory.build(
+            status="QUEUED",
+            created_at=CLOCK + 30,
+            model="other",
+            suffix="one",
+            integrations=[WandbIntegrationOut(project="p3", name=None)],
+        ),
+    ]
+    for job in jobs:
+        store.put(job)
+    return store, jobs
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        pytest.param({}, [3, 2, 1, 0], id="none"),
+        pytest.param({"model": "ministral-3b-latest"}, [2, 0], id="model"),
+        pytest.param({"created_after": CLOCK + 10}, [3, 2, 1], id="created_after-inclusive"),
+        pytest.param({"created_before": CLOCK + 10}, [1, 0], id="created_before-inclusive"),
+        pytest.param(
+            {"created_after": CLOCK + 1, "created_before": CLOCK + 29}, [2, 1], id="between"
+        ),
+        pytest.param({"status": S.RUNNING}, [2, 0], id="status"),
+        pytest.param({"suffix": "one"}, [3, 0], id="suffix"),
+        pytest.param({"wandb_project": "p1"}, [1, 0], id="wandb_project-any-integration"),
+        pytest.param({"wandb_name": "n3"}, [1], id="wandb_name"),
+        pytest.param({"wandb_project": "p2", "wandb_name": "n3"}, [1], id="project-and-name"),
+        pytest.param({"wandb_project": "nowhere"}, [], id="no-match"),
+        pytest.param({"created_by_me": True}, [3, 2, 1, 0], id="created_by_me-filters-nothing"),
+        pytest.param({"created_by_me": False}, [3, 2, 1, 0], id="created_by_me-false"),
+        pytest.param({"model": "ministral-3b-latest", "suffix": "one"}, [0], id="all-must-hold"),
+    ],
+)
+def test_list_filters(
+    catalogue: tuple[JobStore, list[ClassifierDetailedJobOut]],
+    query: dict[str, Any],
+    expected: list[int],
+) -> None:
+    store, jobs = catalogue
+    page = store.list_jobs(ListQuery(**query))
+    assert [job.id for job in page.data] == [jobs[i].id for i in expected]
+    assert page.total == len(expected)
+    assert all(type(job) is ClassifierJobOut for job in page.data)
+    assert page.data == [jobs[i].summary() for i in expected]
+    for job in jobs:
+        assert matches(ListQuery(**query), job) is (job in [jobs[i] for i in expected])
+
+
+@pytest.mark.parametrize(
+    ("page", "page_size", "expected"),
+    [
+        pytest.param(0, 3, [3, 2, 1], id="first"),
+        pytest.param(1, 3, [0], id="last-partial"),
+        pytest.param(2, 3, [], id="beyond"),
+        pytest.param(1, 1, [2], id="size-one"),
+        pytest.param(0, 100, [3, 2, 1, 0], id="default-size"),
+    ],
+)
+def test_list_pagination_keeps_the_total(
+    catalogue: tuple[JobStore, list[ClassifierDetailedJobOut]],
+    page: int,
+    page_size: int,
+    expected: list[int],
+) -> None:
+    store, jobs = catalogue
+    listed = store.list_jobs(ListQuery(page=page, page_size=page_size))
+    assert [job.id for job in listed.data] == [jobs[i].id for i in expected]
+    assert listed.total == 4
+
+
+def test_list_is_newest_first_whatever_the_insertion_order(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store = JobStore(rng=Random(1))
+    times = [CLOCK + 5, CLOCK + 50, CLOCK, CLOCK + 20]
+    jobs = [store.put(factory.build(status="RUNNING", created_at=t)) for t in times]
+    assert _listed(store) == [jobs[i].id for i in (1, 3, 0, 2)]
+
+
+def test_list_ties_are_newest_inserted_first(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store = JobStore(rng=Random(1))
+    jobs = [store.put(factory.build(status="RUNNING", created_at=CLOCK)) for _ in range(4)]
+    assert _listed(store) == [job.id for job in reversed(jobs)]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="store bug: put() of an existing id gives it order=len(entries), which the next new "
+    "job gets too, so that job no longer lists before it on a created_at tie",
+)
+def test_list_ties_after_a_replacement_keep_the_last_inserted_first(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store = JobStore(rng=Random(1))
+    a, b, c = (factory.build(status="RUNNING", created_at=CLOCK) for _ in range(3))
+    store.put(a)
+    store.put(b)
+    store.put(a)  # replaced: keeps its place in .jobs
+    store.put(c)
+    assert _listed(store)[0] == c.id
+
+
+def test_created_jobs_list_newest_first_in_their_current_status() -> None:
+    store = JobStore(rng=Random(3))
+    first = store.create_job(request())
+    second = store.create_job(request())
+    store.get_job(first.id)
+    listed = store.list_jobs(ListQuery())
+    assert [(j.id, j.status) for j in listed.data] == [(second.id, Q), (first.id, VG)]
+    assert listed.data[1] == store.jobs[first.id].summary()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="store bug: list_jobs filters under its lock but builds the page afterwards from "
+    "each entry's live job, so a GET that lands in between (another thread's) puts a job in "
+    "the page whose status no longer matches the status filter; the page should be built from "
+    "the jobs that were filtered",
+)
+def test_list_is_one_snapshot_even_when_a_get_lands_between_filter_and_page() -> None:
+    store = JobStore(rng=Random(3))
+    job = store.create_job(request())
+
+    @attrs.define
+    class RacingQuery:
+        """A ListQuery whose page is read after the filtering: a GET happens right then."""
+
+        model: None = None
+        created_after: None = None
+        created_before: None = None
+        created_by_me: bool = False
+        status: ClassifierJobOutStatus = S.QUEUED
+        wandb_project: None = None
+        wandb_name: None = None
+        suffix: None = None
+        page_size: int = 100
+
+        @property
+        def page(self) -> int:
+            store.get_job(job.id)  # what another thread may do at this moment
+            return 0
+
+    listed = store.list_jobs(cast(ListQuery, RacingQuery()))
+    assert [j.status for j in listed.data] == [S.QUEUED]
+
+
+# --- threads --------------------------------------------------------------------------------
+
+
+def test_threads_doing_mixed_operations_leave_a_consistent_store() -> None:
+    store = JobStore(rng=Random(21), outcome="CANCELLED")
+    known: list[str] = []
+    known_lock = threading.Lock()
+    barrier = threading.Barrier(8)
+
+    def work(seed: int) -> dict[str, int]:
+        rng = Random(seed)
+        done = dict.fromkeys(("create", "get", "start", "cancel", "list", "advance", "409"), 0)
+        barrier.wait()
+        for _ in range(50):
+            operation = rng.choice(("create", "create", "get", "get", "start", "cancel", "list"))
+            if operation == "create" or not known:
+                job = store.create_job(request(auto_start=rng.random() < 0.5))
+                coherent(job)
+                with known_lock:
+                    known.append(job.id)
+                done["create"] += 1
+                continue
+            with known_lock:
+                job_id = rng.choice(known)
+            try:
+                if operation == "get":
+                    coherent(store.get_job(job_id))
+                elif operation == "start":
+                    assert coherent(store.start_job(job_id)).status is S.QUEUED
+                elif operation == "cancel":
+                    assert coherent(store.cancel_job(job_id)).status in {CR, C}
+                elif rng.random() < 0.5:
+                    listed = store.list_jobs(ListQuery(page_size=1000))
+                    assert len({j.id for j in listed.data}) == len(listed.data)
+                else:
+                    operation = "advance"
+                    coherent(store.advance(job_id, rng.randint(1, 3)))
+            except JobConflictError:
+                done["409"] += 1
+            done[operation] += 1
+        return done
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        counts = list(pool.map(work, range(8)))
+    assert sum(sum(c.values()) - c["409"] for c in counts) == 8 * 50
+    created = sum(c["create"] for c in counts)
+    assert len(store.jobs) == created == len(known) == len(set(known))
+    assert set(store.jobs) == set(known)
+    for job in store.jobs.values():
+        coherent(job)
+    listed = store.list_jobs(ListQuery(page_size=1000))
+    assert listed.total == created
+    assert sorted(j.id for j in listed.data) == sorted(known)
+    per_status = {s: store.list_jobs(ListQuery(status=s)).total for s in S}
+    assert sum(per_status.values()) == created
+    assert per_status == {s: sum(1 for job in store.jobs.values() if job.status is s) for s in S}
+    # the store's clock moved once per creation: every job has a time of its own
+    assert len({job.created_at for job in store.jobs.values()}) == created
