@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -22,7 +21,12 @@ import attrs
 
 from .models import ClassifierDetailedJobOut
 from .store import JobConflictError, JobNotFoundError, JobStore
-from .validation import Problem, parse_create_body, parse_list_query, validation_error_body
+from .validation import (
+    parse_create_body,
+    parse_job_id,
+    parse_list_query,
+    validation_error_body,
+)
 from .wire import to_wire
 
 __all__ = [
@@ -43,6 +47,8 @@ JOBS_PATH = "/v1/fine_tuning/jobs"
 
 _JOB_PATH = re.compile(rf"^{re.escape(JOBS_PATH)}/(?P<job_id>[^/]+)(?:/(?P<action>start|cancel))?$")
 NOT_FOUND_DETAIL = "No fine tuning job matches the given query."
+# The collection, with or without one trailing slash (the respx routes accept both).
+_JOBS_PATHS = frozenset({JOBS_PATH, f"{JOBS_PATH}/"})
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +96,7 @@ def match_operation(method: str, path: str) -> tuple[Operation, str | None] | No
     ('start', 'abc')
     """
     method = method.upper()
-    if path.rstrip("/") == JOBS_PATH:
+    if path in _JOBS_PATHS:
         operation = _ON_JOBS.get(method)
         return None if operation is None else (operation, None)
     found = _JOB_PATH.match(path)
@@ -100,7 +106,7 @@ def match_operation(method: str, path: str) -> tuple[Operation, str | None] | No
 
 def is_known_path(path: str) -> bool:
     """Whether ``path`` is a jobs path at all (to tell ``405`` from ``404``)."""
-    return path.rstrip("/") == JOBS_PATH or _JOB_PATH.match(path) is not None
+    return path in _JOBS_PATHS or _JOB_PATH.match(path) is not None
 
 
 def _json(status_code: int, body: Any) -> ApiResponse:
@@ -113,7 +119,7 @@ class JobsApi:
     def __init__(self, store: JobStore, *, require_auth: bool = True) -> None:
         self.store = store
         self.require_auth = require_auth
-        self._encoded: dict[str, tuple[ClassifierDetailedJobOut, bytes]] = {}
+        self._encoded: dict[str, tuple[ClassifierDetailedJobOut, ApiResponse]] = {}
         self._cache_lock = threading.Lock()
 
     def handle(self, request: ApiRequest) -> ApiResponse:
@@ -137,10 +143,10 @@ class JobsApi:
         assert job_id is not None  # the three job operations always match an id
         return self._on_a_job(operation, job_id)
 
-    def _on_a_job(self, operation: Operation, job_id: str) -> ApiResponse:
-        problem = _job_id_problem(job_id)
-        if problem is not None:
-            return _json(422, validation_error_body([problem]))
+    def _on_a_job(self, operation: Operation, path_id: str) -> ApiResponse:
+        job_id = parse_job_id(path_id)  # any spelling of a UUID names the same job
+        if not isinstance(job_id, str):
+            return _json(422, validation_error_body([job_id]))
         store = self.store
         action = {"get": store.get_job, "start": store.start_job, "cancel": store.cancel_job}
         try:
@@ -157,12 +163,13 @@ class JobsApi:
         with self._cache_lock:
             cached = self._encoded.get(job.id)
         if cached is not None and cached[0] is job:
-            return ApiResponse(status_code=200, body=None, encoded=cached[1])
+            return cached[1]
         body = to_wire(job)
         encoded = json.dumps(body, allow_nan=False, separators=(",", ":")).encode()
+        answer = ApiResponse(status_code=200, body=body, encoded=encoded)
         with self._cache_lock:
-            self._encoded[job.id] = (job, encoded)
-        return ApiResponse(status_code=200, body=body, encoded=encoded)
+            self._encoded[job.id] = (job, answer)
+        return answer
 
     def _list(self, request: ApiRequest) -> ApiResponse:
         query = parse_list_query(request.query)
@@ -180,16 +187,3 @@ class JobsApi:
 def _has_bearer_token(headers: Mapping[str, str]) -> bool:
     scheme, _, token = headers.get("authorization", "").partition(" ")
     return scheme.lower() == "bearer" and bool(token.strip())
-
-
-def _job_id_problem(job_id: str) -> Problem | None:
-    """FastAPI's answer to a path id that is no UUID (the spec says ``format: uuid``)."""
-    try:
-        uuid.UUID(job_id)
-    except ValueError:
-        return Problem(
-            loc=("path", "job_id"),
-            msg=f"Input should be a valid UUID, got {job_id!r}",
-            type="uuid_parsing",
-        )
-    return None

@@ -15,6 +15,7 @@ is chosen.
 
 from __future__ import annotations
 
+import decimal
 import http
 import threading
 from collections.abc import Mapping
@@ -67,7 +68,8 @@ def default_body(status_code: int) -> Any:
 
 def rate_limit_headers(retry_after: float) -> dict[str, str]:
     """``Retry-After`` and the ``x-ratelimit-*`` headers of a real 429 (client-ts#169)."""
-    seconds = f"{retry_after:g}"
+    # delay-seconds in plain decimal digits (RFC 9110): no exponent, every digit kept.
+    seconds = format(decimal.Decimal(repr(float(retry_after))).normalize(), "f")
     return {
         "retry-after": seconds,
         "x-ratelimit-limit-req-minute": "60",

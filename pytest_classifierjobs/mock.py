@@ -26,22 +26,36 @@ from collections.abc import Iterable, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
 from typing import Any
+from urllib.parse import unquote
 
 import attrs
 import httpx
 import respx
 from respx.models import AllMockedAssertionError
 
-from .api import JOBS_PATH, OPERATIONS, ApiRequest, ApiResponse, JobsApi, Operation
+from .api import (
+    JOBS_PATH,
+    OPERATIONS,
+    ApiRequest,
+    ApiResponse,
+    JobsApi,
+    Operation,
+)
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import ALL_OPERATIONS, Fault, FaultQueue, default_body, rate_limit_headers
+from .lifecycle import coherence_violations
 from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+from .settings import DEFAULT_BASE_URL
 from .store import JobNotFoundError, JobStore, Progression
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
 
-#: Where the official SDKs send their requests (server ``eu``).
-DEFAULT_BASE_URL = "https://api.mistral.ai"
+
+# Statuses whose answers have no body (RFC 9110).
+_NO_BODY = frozenset({204, 304})
+
+# How many histories add() draws for a short job before it keeps the last one.
+_COMPLETION_DRAWS = 20
 
 # The marker of "no body given": None is a body (JSON null).
 _DEFAULT_BODY: Any = object()
@@ -95,7 +109,8 @@ class ClassifierJobsMock:
                 f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
                 f"not {base_url!r}"
             )
-        self.base_url = base_url.rstrip("/")
+        # httpx spells every URL this way (lower-case host, no default port): match that.
+        self.base_url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._prefix = parsed.path.rstrip("/")
         seeds = Random(seed)
         #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
@@ -163,7 +178,9 @@ class ClassifierJobsMock:
 
         With no ``job``, the mock's factory builds one (coherent for ``status``, drawn when not
         given, with ``overrides`` applied as ``build`` applies them). A short
-        :class:`ClassifierJobOut` is completed into a detailed job coherent with its fields.
+        :class:`ClassifierJobOut` keeps every field it has and gets drawn ``classifier_targets``,
+        ``events`` and ``checkpoints``: the first of a few draws that adds no contradiction
+        (:func:`~pytest_classifierjobs.coherence_violations`) to those its fields already have.
         """
         if job is None:
             return self.store.put(self.factory.build(status=status, **overrides))
@@ -178,11 +195,21 @@ class ClassifierJobsMock:
                     "add() takes a ClassifierDetailedJobOut or a ClassifierJobOut, "
                     f"not {type(job).__name__}"
                 )
-            fields = attrs.asdict(job, recurse=False)
-            for constant in ("object", "job_type"):
-                del fields[constant]
-            job = self.factory.build(**fields)
+            job = self._complete(job)
         return self.store.put(job)
+
+    def _complete(self, job: ClassifierJobOut) -> ClassifierDetailedJobOut:
+        fields = attrs.asdict(job, recurse=False)
+        for constant in ("object", "job_type"):
+            del fields[constant]
+        # Which history fits the given fields (a fresh or a re-queued QUEUED, a cancellation
+        # before or after training) is drawn; a few draws find one that fits, or the last stays.
+        already = set(coherence_violations(job))
+        for _ in range(_COMPLETION_DRAWS):
+            detailed = _fit_in_time(self.factory.build(**fields))
+            if set(coherence_violations(detailed)) <= already:
+                break
+        return detailed
 
     def set_status(
         self, job_id: str, status: ClassifierJobOutStatus | str
@@ -262,7 +289,15 @@ class ClassifierJobsMock:
                 "raise_error() takes an exception or an exception class, such as "
                 f"httpx.ReadTimeout or httpx.ConnectError, not {exception!r}"
             )
-        self.faults.add(operation, Fault(exception=exception), times=times)
+        fault = Fault(exception=exception)
+        try:  # a class is made at request time: find out now whether it can be
+            fault.exception_for(httpx.Request("GET", self.base_url))
+        except TypeError as error:
+            raise TypeError(
+                f"raise_error() cannot make a {exception!r} from a message ({error}); "
+                "pass an instance instead"
+            ) from None
+        self.faults.add(operation, fault, times=times)
 
     def delay(self, operation: str, seconds: float, *, times: int | None = None) -> None:
         """Answer ``operation`` ``seconds`` late (awaited, not blocking, for async clients)."""
@@ -313,6 +348,8 @@ class ClassifierJobsMock:
 
     def _answerer(self, operation: Operation) -> Any:
         def answer(request: httpx.Request, job_id: str | None = None) -> Any:
+            # The route matched the encoded URL; the server reads the decoded path.
+            job_id = None if job_id is None else unquote(job_id)
             fault = self.faults.take(operation)
             if fault is None:
                 return self._answer(operation, request, job_id)
@@ -343,6 +380,8 @@ class ClassifierJobsMock:
             raise fault.exception_for(request)
         if fault.status_code is None:  # a delay alone: then the normal answer
             return self._answer(operation, request, job_id)
+        if fault.status_code in _NO_BODY or fault.status_code < 200:
+            return httpx.Response(fault.status_code, headers=fault.headers)
         body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
         return _to_httpx(
             ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
@@ -390,6 +429,25 @@ class _Router(respx.MockRouter):
             _IN_ASYNC.reset(token)
 
 
+def _fit_in_time(job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:
+    """Squeeze a drawn history into the job's own ``[created_at, modified_at]``, order kept."""
+    start, end = job.created_at, job.modified_at
+    times = [e.created_at for e in job.events] + [c.created_at for c in job.checkpoints]
+    latest = max(times, default=end)
+    if latest <= end or end <= start:
+        return job
+    scale = (end - start) / (latest - start)
+
+    def fit(moment: int) -> int:
+        return start + int((moment - start) * scale)
+
+    return attrs.evolve(
+        job,
+        events=[attrs.evolve(e, created_at=fit(e.created_at)) for e in job.events],
+        checkpoints=[attrs.evolve(c, created_at=fit(c.created_at)) for c in job.checkpoints],
+    )
+
+
 def _check_status_code(status_code: object) -> None:
     if isinstance(status_code, bool) or not isinstance(status_code, int):
         raise TypeError(f"status_code must be an HTTP status code (an int), not {status_code!r}")
@@ -432,8 +490,6 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
 
 
 def _to_httpx(response: ApiResponse) -> httpx.Response:
-    return httpx.Response(
-        response.status_code,
-        content=response.content,
-        headers={"content-type": "application/json", **response.headers},
-    )
+    headers = httpx.Headers({"content-type": "application/json"})
+    headers.update(response.headers)  # a test's own Content-Type replaces the default
+    return httpx.Response(response.status_code, content=response.content, headers=headers)

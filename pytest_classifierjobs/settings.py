@@ -52,7 +52,8 @@ __all__ = [
 
 S = ClassifierJobOutStatus
 
-#: Where the official SDKs send their requests; the fake's default base URL.
+#: Where the official SDKs send their requests (the spec's one server, ``eu``): the fake's
+#: default base URL.
 DEFAULT_BASE_URL = "https://api.mistral.ai"
 
 #: The settings a whole run shares: ``--classifierjobs-<name>`` and ini ``classifierjobs_<name>``

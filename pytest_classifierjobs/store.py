@@ -26,6 +26,7 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -157,6 +158,8 @@ class JobStore:
         self._clock = clock if clock is not None else rng.randint(EARLIEST, LATEST)
         self._account = f"{rng.getrandbits(32):08x}"
         self._entries: dict[str, _Entry] = {}
+        # Ties in created_at list in the order jobs were stored; a replaced job counts as new.
+        self._order = itertools.count()
         self._lock = threading.RLock()
 
     # --- what the tests see and do ------------------------------------------------------------
@@ -171,7 +174,7 @@ class JobStore:
         """Store ``job`` (replacing one with the same id); it stays in its status."""
         with self._lock:
             self._entries[job.id] = _Entry(
-                job=job, progress=progress_of(job), order=len(self._entries)
+                job=job, progress=progress_of(job), order=next(self._order)
             )
             return job
 
@@ -216,14 +219,15 @@ class JobStore:
     def list_jobs(self, query: ListQuery) -> JobsOut:
         """One page of the jobs that match ``query``, newest first."""
         with self._lock:
-            entries = sorted(
-                (e for e in self._entries.values() if matches(query, e.job)),
-                key=lambda e: (e.job.created_at, e.order),
+            # The jobs as they are now, so that a GET moving one meanwhile cannot change the page.
+            found = sorted(
+                ((e.job, e.order) for e in self._entries.values() if matches(query, e.job)),
+                key=lambda pair: (pair[0].created_at, pair[1]),
                 reverse=True,
             )
         start = query.page * query.page_size
-        page = entries[start : start + query.page_size]
-        return JobsOut(total=len(entries), data=[e.job.summary() for e in page])
+        page = found[start : start + query.page_size]
+        return JobsOut(total=len(found), data=[job.summary() for job, _ in page])
 
     def create_job(self, request: JobIn) -> ClassifierJobOut:
         """Store a new job from a valid request; it starts ``QUEUED`` with a plan."""
@@ -249,7 +253,7 @@ class JobStore:
                 ),
                 hyperparameters=_server_defaults(request),
             )
-            entry = _Entry(job=job, progress=Progress(), order=len(self._entries))
+            entry = _Entry(job=job, progress=Progress(), order=next(self._order))
             entry.targets = _requested_targets(request)
             entry.plan = deque(self._plan_from_creation(job.auto_start))
             self._entries[job.id] = entry
@@ -293,7 +297,9 @@ class JobStore:
                     "which is final."
                 )
             entry.scripted = False
-            if status is S.CANCELLATION_REQUESTED:  # asked twice: nothing more to do
+            if status is S.CANCELLATION_REQUESTED:
+                # Asked again (or asked of a job a test put there): it ends on the next GET.
+                entry.plan = deque([S.CANCELLED])
                 return entry.job
             if status in _RUNNING:
                 entry.plan = deque([S.CANCELLATION_REQUESTED, S.CANCELLED])

@@ -111,6 +111,7 @@ __all__ = [
     "ListQuery",
     "Problem",
     "parse_create_body",
+    "parse_job_id",
     "parse_list_query",
     "validation_error_body",
 ]
@@ -164,7 +165,7 @@ class ListQuery:
     page_size: int = 100
     #: Only jobs of this base model.
     model: str | None = None
-    #: Only jobs created after this moment, in Unix seconds.
+    #: Only jobs created after this moment, in Unix seconds (a fraction rounds up).
     created_after: int | None = None
     #: Only jobs created before this moment, in Unix seconds.
     created_before: int | None = None
@@ -446,6 +447,17 @@ def _uuid(value: Any, loc: Loc, problems: _Problems) -> Any:
         problems.append(Problem(loc, msg, "uuid_parsing", {"error": error}))
         return _BAD
     return str(uuid.UUID(value))
+
+
+def parse_job_id(value: str) -> str | Problem:
+    """A path's job id in canonical form (lower case, hyphens), or FastAPI's 422 problem with it.
+
+    >>> parse_job_id("DB22EA7E-1895-4309-92D9-9AC881B1B117")
+    'db22ea7e-1895-4309-92d9-9ac881b1b117'
+    """
+    problems: _Problems = []
+    checked = _uuid(value, ("path", "job_id"), problems)
+    return problems[0] if problems else str(checked)
 
 
 def _uuid_error(text: str) -> str:
@@ -867,6 +879,31 @@ def _query_datetime(text: str, loc: Loc, problems: _Problems) -> Any:
     return _BAD
 
 
+_ISO_FRACTION = re.compile(r":[0-9]{2}[.,]([0-9]+)")
+
+
+def _query_datetime_after(text: str, loc: Loc, problems: _Problems) -> Any:
+    """A lower bound in whole seconds: a fraction rounds up, so no earlier job passes it."""
+    seconds = _query_datetime(text, loc, problems)
+    if type(seconds) is int and _microseconds(text):
+        return seconds + 1
+    return seconds
+
+
+def _microseconds(text: str) -> int:
+    """The sub-second part of a valid query datetime, in microseconds, as speedate keeps it."""
+    iso = _ISO_FRACTION.search(text)
+    if iso is not None:  # an ISO fraction is cut (not rounded) to microseconds
+        return int(iso[1][:6].ljust(6, "0"))
+    if _TIMESTAMP_FLOAT.fullmatch(text) is None:
+        return 0
+    value = float(text)
+    if abs(value) > _MS_WATERSHED:
+        value /= 1000
+    micros = round((value - math.floor(value)) * 1_000_000)
+    return 0 if micros >= 1_000_000 else micros
+
+
 # The status filter is written inline in the spec, as pydantic writes a Literal (an Enum would
 # be a $ref), so a wrong status is a literal_error (inferred).
 _status_choice = _choice(
@@ -887,7 +924,7 @@ _QUERY_FIELDS: dict[str, tuple[Loc, _Check]] = {
         ("page", _query_integer(_ge(0))),
         ("page_size", _query_integer(_ge(1))),
         ("model", _STRING),
-        ("created_after", _query_datetime),
+        ("created_after", _query_datetime_after),
         ("created_before", _query_datetime),
         ("created_by_me", _query_boolean),
         ("status", _query_status),

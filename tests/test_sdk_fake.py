@@ -397,11 +397,6 @@ def test_list_filters(
     assert page.total == len(expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fake bug: created_after is rounded down to whole seconds, so a job created up to a "
-    "second before the bound is listed",
-)
 def test_created_after_with_a_fraction_leaves_out_a_job_created_before_it(
     jobs: Any, fake: ClassifierJobsMock
 ) -> None:
@@ -514,11 +509,6 @@ def test_a_job_id_that_is_no_uuid_is_422(
     assert fake.routes[operation].call_count == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fake bug: the id in the path is not percent-decoded before it is read "
-    "(Starlette decodes it), so the 422 quotes 'not%20a%20uuid'",
-)
 @pytest.mark.usefixtures("fake")
 def test_a_job_id_is_read_percent_decoded(sdk: SDK, jobs: Any) -> None:
     with pytest.raises(sdk.SDKError) as raised:
@@ -528,11 +518,6 @@ def test_a_job_id_is_read_percent_decoded(sdk: SDK, jobs: Any) -> None:
     assert "%20" not in raised.value.body
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fake bug: an id the fake accepts as a UUID but not in canonical form is not looked "
-    "up as that UUID (FastAPI would parse it to the same UUID), so the job is 404",
-)
 @pytest.mark.parametrize(
     "spell",
     [

@@ -393,11 +393,6 @@ def test_cancel_twice_while_cancellation_is_requested(
     assert gets(store, job.id, 2) == [C, C]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store bug: cancel_job on a CANCELLATION_REQUESTED job that has no plan (added by a "
-    "test) returns without giving it one, so it never reaches CANCELLED",
-)
 def test_cancel_of_an_added_cancellation_requested_job_completes_on_the_next_get(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
@@ -795,11 +790,6 @@ def test_list_ties_are_newest_inserted_first(
     assert _listed(store) == [job.id for job in reversed(jobs)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store bug: put() of an existing id gives it order=len(entries), which the next new "
-    "job gets too, so that job no longer lists before it on a created_at tie",
-)
 def test_list_ties_after_a_replacement_keep_the_last_inserted_first(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
@@ -822,13 +812,6 @@ def test_created_jobs_list_newest_first_in_their_current_status() -> None:
     assert listed.data[1] == store.jobs[first.id].summary()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store bug: list_jobs filters under its lock but builds the page afterwards from "
-    "each entry's live job, so a GET that lands in between (another thread's) puts a job in "
-    "the page whose status no longer matches the status filter; the page should be built from "
-    "the jobs that were filtered",
-)
 def test_list_is_one_snapshot_even_when_a_get_lands_between_filter_and_page() -> None:
     store = JobStore(rng=Random(3))
     job = store.create_job(request())
