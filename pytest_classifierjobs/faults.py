@@ -18,8 +18,8 @@ from __future__ import annotations
 import decimal
 import http
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import attrs
 import httpx
@@ -34,6 +34,7 @@ __all__ = [
     "FaultQueue",
     "default_body",
     "rate_limit_headers",
+    "set_faults",
 ]
 
 #: The operation name that sets a fault on every operation.
@@ -164,6 +165,58 @@ class FaultQueue:
                 for q in self._queued
                 if q.remaining is not None
             ]
+
+
+class FaultTarget(Protocol):
+    """What :func:`set_faults` sets faults on (a ``ClassifierJobsMock``)."""
+
+    def fail(
+        self,
+        operation: str,
+        status_code: int,
+        *,
+        times: int | None = ...,
+        json: Any = ...,
+        headers: Mapping[str, str] | None = ...,
+    ) -> None: ...
+
+    def raise_error(
+        self,
+        operation: str,
+        exception: BaseException | type[BaseException],
+        *,
+        times: int | None = ...,
+    ) -> None: ...
+
+
+def set_faults(target: FaultTarget, faults: Mapping[str, Sequence[object]]) -> None:
+    """Set the faults of a marker's ``faults={operation: [fault, ...]}``, in order.
+
+    A fault is a status code (``503``: that answer once), an exception or exception class
+    (raised once), or a dict of :meth:`ClassifierJobsMock.fail` arguments
+    (``{"status_code": 429, "headers": {...}, "times": 2}``).
+    """
+    for operation, queue in faults.items():
+        check_operation(operation)
+        for fault in queue:
+            if isinstance(fault, bool):
+                raise TypeError(f"{fault!r} is not a fault; {_FAULT_KINDS}")
+            if isinstance(fault, int):
+                target.fail(operation, fault)
+            elif isinstance(fault, BaseException) or (
+                isinstance(fault, type) and issubclass(fault, BaseException)
+            ):
+                target.raise_error(operation, fault)
+            elif isinstance(fault, Mapping):
+                target.fail(operation, **fault)
+            else:
+                raise TypeError(f"{fault!r} is not a fault; {_FAULT_KINDS}")
+
+
+_FAULT_KINDS = (
+    "a fault is a status code, an exception (or its class), or a dict of fail() arguments "
+    "such as {'status_code': 429, 'times': 2}"
+)
 
 
 def check_operation(operation: str) -> None:

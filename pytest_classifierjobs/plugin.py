@@ -201,15 +201,36 @@ def classifierjobs_fixture(
         outcome=options.outcome,
         factory=classifier_job_factory,
     )
+    _set_faults(mock, options)
     mock.start()
     try:
         yield mock
     finally:
         mock.stop()
+    problems = []
     unhandled = mock.unhandled
     if options.assert_all_handled and unhandled:
         requests = [(r.method, r.url.path) for r in unhandled]
-        pytest.fail(settings.unhandled_message(mock.base_url, requests), pytrace=False)
+        problems.append(settings.unhandled_message(mock.base_url, requests))
+    unused = mock.faults.unused()
+    if options.assert_all_faults_used and unused:
+        problems.append(settings.unused_faults_message(unused))
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _set_faults(mock: ClassifierJobsMock, options: FixtureOptions) -> None:
+    from .faults import set_faults  # noqa: PLC0415  (with the mock: not at start-up)
+
+    try:
+        set_faults(mock, options.faults)
+    except (TypeError, ValueError) as error:
+        message = f"@pytest.mark.classifierjobs(faults=...): {error}"
+    else:
+        if options.retired:
+            mock.retire()
+        return
+    pytest.fail(message, pytrace=False)
 
 
 @pytest.fixture(name="classifier_job_status")

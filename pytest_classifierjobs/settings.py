@@ -48,6 +48,7 @@ __all__ = [
     "per_test_seed",
     "run_settings",
     "unhandled_message",
+    "unused_faults_message",
 ]
 
 S = ClassifierJobOutStatus
@@ -62,11 +63,14 @@ RUN_OPTIONS = ("base_url", "seed", "statuses", "require_auth", "progression", "o
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
 FIXTURE_OPTIONS = (
+    "assert_all_faults_used",
     "assert_all_handled",
     "base_url",
+    "faults",
     "outcome",
     "progression",
     "require_auth",
+    "retired",
     "seed",
 )
 
@@ -287,6 +291,10 @@ class FixtureOptions:
     progression: Progression
     outcome: ClassifierJobOutStatus
     assert_all_handled: bool = True
+    #: Faults to set before the test, by operation: ``{"get": [503, 503]}`` (see ``faults.py``).
+    faults: Mapping[str, Sequence[object]] = dataclasses.field(default_factory=dict)
+    retired: bool = False
+    assert_all_faults_used: bool = True
 
 
 def fixture_options(
@@ -326,7 +334,16 @@ def _marker_value(name: str, value: object) -> object:
             f"{_MARK} has no option {name!r}{hint}; valid options: {', '.join(FIXTURE_OPTIONS)}"
         )
     origin = f"{_MARK}({name}=...)"
-    if name in {"require_auth", "assert_all_handled"}:
+    if name == "faults":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(faults, (list, tuple)) for faults in value.values()
+        ):
+            raise SettingError(
+                f"{origin}: expected a dict of operation to a list of faults, such as "
+                f"{{'get': [503, 503]}}, got {value!r}"
+            )
+        return dict(value)
+    if name in {"require_auth", "assert_all_handled", "retired", "assert_all_faults_used"}:
         if not isinstance(value, bool):
             raise SettingError(f"{origin}: expected True or False, got {value!r}")
         return value
@@ -369,6 +386,16 @@ def marker_statuses(
 
 
 # --- teardown ---------------------------------------------------------------------------------
+
+
+def unused_faults_message(unused: Sequence[str]) -> str:
+    """Why a test fails at teardown: faults it set that no request consumed."""
+    lines = "\n".join(f"  {fault}" for fault in unused)
+    return (
+        f"classifierjobs: {len(unused)} fault(s) set for this test were never served:\n{lines}\n"
+        f"If the test expects that, allow it with {_MARK}(assert_all_faults_used=False), "
+        "or clear them with classifierjobs.clear_faults()."
+    )
 
 
 def unhandled_message(base_url: str, requests: Sequence[tuple[str, str]]) -> str:
