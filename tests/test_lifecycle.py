@@ -23,6 +23,7 @@ from pytest_classifierjobs.lifecycle import (
     Progress,
     coherence_violations,
     parse_status,
+    progress_of,
 )
 from pytest_classifierjobs.models import (
     CheckpointOut,
@@ -1708,3 +1709,11 @@ def test_a_short_job_has_no_history_to_check() -> None:
 
     assert type(job) is ClassifierJobOut
     assert coherence_violations(job) == []
+
+
+def test_progress_of_reads_a_history_or_guesses_a_short_job() -> None:
+    ClassifierDetailedJobOutFactory.seed_random(21)
+    job = ClassifierDetailedJobOutFactory.build(status="RUNNING")
+    assert progress_of(job) == Progress(status=S.RUNNING, validated=True, started=True, ran=True)
+    fresh = ClassifierDetailedJobOutFactory.build(status="VALIDATING").summary()
+    assert progress_of(fresh) == Progress(status=S.VALIDATING)

@@ -1028,3 +1028,36 @@ def test_bad_fail_options_say_what_is_allowed(
     with pytest.raises(error) as caught:
         fake.fail("list", 500, **kwargs)
     assert str(caught.value) == message
+
+
+def test_a_short_job_whose_history_cannot_fit_is_stored_with_its_fields_kept() -> None:
+    fake = ClassifierJobsMock(seed=12)
+    short = ClassifierJobOutFactory.build(status="RUNNING")
+    # No time between creation and the last change: no drawn history fits in it.
+    frozen = attrs.evolve(short, modified_at=short.created_at)
+    stored = fake.add(frozen)
+    assert stored.summary() == frozen
+    assert "events[1].created_at is outside [created_at, modified_at]" in (
+        coherence_violations(stored)
+    )
+
+
+def test_raise_error_refuses_a_class_it_cannot_make_from_a_message() -> None:
+    fake = ClassifierJobsMock(seed=13)
+    with pytest.raises(TypeError) as raised:
+        fake.raise_error("get", httpx.HTTPStatusError)
+    assert str(raised.value).startswith(
+        "raise_error() cannot make a <class 'httpx.HTTPStatusError'> from a message ("
+    )
+    assert str(raised.value).endswith("); pass an instance instead")
+    assert fake.faults.unused() == []
+
+
+@pytest.mark.parametrize("status_code", [204, 304, 103], ids=str)
+def test_a_fault_status_without_a_body_sends_none(status_code: int) -> None:
+    with ClassifierJobsMock(seed=14) as fake, httpx.Client() as client:
+        fake.fail("list", status_code)
+        response = client.get(JOBS, headers=AUTH)
+    assert response.status_code == status_code
+    assert response.content == b""
+    assert "content-type" not in response.headers

@@ -121,7 +121,10 @@ URL_HELP = (
     "expected an absolute http(s) URL such as 'https://api.mistral.ai' (a path prefix is "
     "allowed, a query or fragment is not)"
 )
-VALID_OPTIONS = "assert_all_handled, base_url, outcome, progression, require_auth, seed"
+VALID_OPTIONS = (
+    "assert_all_faults_used, assert_all_handled, base_url, faults, outcome, progression, "
+    "require_auth, retired, seed"
+)
 
 
 def test_settings_docstring_examples_run() -> None:
