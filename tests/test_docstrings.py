@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["models", "lifecycle", "wire", "factories"]
+MODULES = ["models", "lifecycle", "wire", "factories", "validation", "api", "mock", "settings"]
 
 
 @pytest.mark.parametrize("name", MODULES)
