@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         WandbIntegrationOutFactory,
     )
     from .mock import ClassifierJobsMock
+    from .server import LiveServer
     from .wire import WireFormatError, from_wire, to_wire
 
 __all__ = [
@@ -87,6 +88,7 @@ __all__ = [
     "JobMetadataOutFactory",
     "JobsOut",
     "LegacyJobMetadataOut",
+    "LiveServer",
     "MetricOut",
     "MetricOutFactory",
     "Progress",
@@ -104,6 +106,7 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(("WireFormatError", "from_wire", "to_wire"), "wire"),
     "ClassifierJobsMock": "mock",
+    "LiveServer": "server",
     **{name: "factories" for name in __all__ if name.endswith("Factory")},
 }
 

@@ -367,6 +367,24 @@ class ClassifierJobsMock:
     ) -> httpx.Response:
         return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
 
+    def fault_response(
+        self, fault: Fault, operation: Operation, request: ApiRequest, job_id: str | None
+    ) -> ApiResponse:
+        """What ``fault`` answers (after its delay; not for exception faults)."""
+        if fault.status_code is None:  # a delay alone: then the normal answer
+            return self.api.answer(operation, request, job_id)
+        if fault.status_code in _NO_BODY or fault.status_code < 200:
+            return ApiResponse(
+                status_code=fault.status_code, body=None, headers=fault.headers, encoded=b""
+            )
+        body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
+        return ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
+
+    def record_unhandled(self, request: httpx.Request) -> None:
+        """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""
+        with self._lock:
+            self._unhandled.append(request)
+
     async def _delayed(
         self, fault: Fault, operation: Operation, request: httpx.Request, job_id: str | None
     ) -> httpx.Response:
@@ -378,14 +396,7 @@ class ClassifierJobsMock:
     ) -> httpx.Response:
         if fault.exception is not None:
             raise fault.exception_for(request)
-        if fault.status_code is None:  # a delay alone: then the normal answer
-            return self._answer(operation, request, job_id)
-        if fault.status_code in _NO_BODY or fault.status_code < 200:
-            return httpx.Response(fault.status_code, headers=fault.headers)
-        body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
-        return _to_httpx(
-            ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
-        )
+        return _to_httpx(self.fault_response(fault, operation, self._api_request(request), job_id))
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
         return ApiRequest(
@@ -397,8 +408,7 @@ class ClassifierJobsMock:
         )
 
     def _unhandled_request(self, request: httpx.Request) -> httpx.Response:
-        with self._lock:
-            self._unhandled.append(request)
+        self.record_unhandled(request)
         if not str(request.url).startswith(self.base_url):
             # The real API's host while the fake serves another base URL: a request the code
             # under test should not make here.
@@ -490,6 +500,6 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
 
 
 def _to_httpx(response: ApiResponse) -> httpx.Response:
-    headers = httpx.Headers({"content-type": "application/json"})
+    headers = httpx.Headers({"content-type": "application/json"} if response.content else {})
     headers.update(response.headers)  # a test's own Content-Type replaces the default
     return httpx.Response(response.status_code, content=response.content, headers=headers)

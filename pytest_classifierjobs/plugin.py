@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .factories import ClassifierDetailedJobOutFactory
     from .mock import ClassifierJobsMock
     from .models import ClassifierDetailedJobOut
+    from .server import LiveServer
 
 __all__: list[str] = []
 
@@ -231,6 +232,19 @@ def _set_faults(mock: ClassifierJobsMock, options: FixtureOptions) -> None:
             mock.retire()
         return
     pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(name="classifierjobs_server")
+def classifierjobs_server_fixture(classifierjobs: ClassifierJobsMock) -> Iterator[LiveServer]:
+    """The test's fake over real HTTP: ``.url`` (the SDK's ``server_url``) and ``.mock``.
+
+    It serves the same store as ``classifierjobs``, with the test's options and faults, on
+    ``127.0.0.1`` and a free port, so parallel workers never collide.
+    """
+    from .server import LiveServer  # noqa: PLC0415  (with the mock: not at start-up)
+
+    with LiveServer(classifierjobs) as server:
+        yield server
 
 
 @pytest.fixture(name="classifier_job_status")

@@ -1,0 +1,173 @@
+"""``python -m pytest_classifierjobs``: serve the fake over HTTP, or print sample jobs.
+
+``serve`` runs the live server until interrupted (for a TypeScript suite, a subprocess, a
+manual try with curl); ``sample`` prints coherent jobs as the API's JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from collections.abc import Sequence
+
+from .models import ClassifierJobOutStatus
+from .store import OUTCOMES, PROGRESSIONS
+
+__all__ = ["main"]
+
+_STATUSES = [status.value for status in ClassifierJobOutStatus]
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("expected 1 or more, got 0")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _non_negative(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m pytest_classifierjobs",
+        description="The fake Mistral fine-tuning jobs API of pytest-classifierjobs.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake jobs API over HTTP until interrupted",
+        description="Serve the fake jobs API over HTTP until interrupted (Ctrl-C).",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument(
+        "--port", type=_port, default=8000, help="port to bind; 0 picks a free one (default 8000)"
+    )
+    serve.add_argument("--seed", type=_seed, help="seed of every drawn value (default: random)")
+    serve.add_argument(
+        "--jobs",
+        type=_non_negative,
+        default=0,
+        help="coherent jobs to store first, spread across the ten statuses (default 0)",
+    )
+    serve.add_argument(
+        "--progression",
+        choices=PROGRESSIONS,
+        default="per_get",
+        help="how created jobs move: one step per GET, or never by themselves",
+    )
+    serve.add_argument(
+        "--outcome",
+        choices=[status.value for status in OUTCOMES],
+        default="SUCCESS",
+        help="where created jobs end (default SUCCESS)",
+    )
+    serve.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="accept requests without an 'Authorization: Bearer ...' header",
+    )
+
+    sample = commands.add_parser(
+        "sample",
+        help="print coherent jobs as the API's JSON",
+        description="Print coherent jobs as the API's JSON: a list, or one object for --count 1.",
+    )
+    sample.add_argument(
+        "--status",
+        choices=_STATUSES,
+        help="status of every job (default: drawn for each)",
+    )
+    sample.add_argument("--count", type=_positive, default=1, help="how many jobs (default 1)")
+    sample.add_argument("--seed", type=_seed, help="seed: the same seed prints the same jobs")
+    sample.add_argument(
+        "--detailed",
+        action="store_true",
+        help="the detailed form (get/start/cancel) with targets, events and checkpoints",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    return _sample(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .mock import ClassifierJobsMock  # noqa: PLC0415 - heavy; sample does without it
+    from .server import LiveServer  # noqa: PLC0415
+
+    seed = args.seed if args.seed is not None else random.randrange(2**32)
+    mock = ClassifierJobsMock(
+        seed=seed,
+        require_auth=not args.no_auth,
+        progression=args.progression,
+        outcome=args.outcome,
+    )
+    statuses = list(ClassifierJobOutStatus)
+    for index in range(args.jobs):
+        mock.add(status=statuses[index % len(statuses)])
+    server = LiveServer(mock, host=args.host, port=args.port)
+    print(
+        f"Serving the fake jobs API at {server.url} (seed {seed}, {args.jobs} jobs); "
+        "Ctrl-C stops it.",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.stop()
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .factories import ClassifierDetailedJobOutFactory  # noqa: PLC0415
+    from .mock import seeded_factory  # noqa: PLC0415
+    from .wire import to_wire  # noqa: PLC0415
+
+    factory: type[ClassifierDetailedJobOutFactory] = seeded_factory(args.seed)
+    jobs = [factory.build(status=args.status) for _ in range(args.count)]
+    bodies = [to_wire(job if args.detailed else job.summary()) for job in jobs]
+    try:
+        json.dump(bodies[0] if args.count == 1 else bodies, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): not an error. Python would complain once
+        # more when it flushes stdout at exit, so point stdout at nothing first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
