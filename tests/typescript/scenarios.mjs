@@ -1,0 +1,144 @@
+// The live fake driven through the official TypeScript SDK (@mistralai/mistralai), for
+// tests/test_typescript_sdk.py: `node scenarios.mjs <scenario> '<JSON input>'`.
+//
+// The environment names the SDK's install folder (CLASSIFIERJOBS_TS_SDK_DIR, npm's --prefix) and
+// the fake's URL (CLASSIFIERJOBS_SERVER_URL, the SDK's serverURL). The script prints one JSON
+// object on stdout, {"sdkVersion": ..., "result": ...}. The outcome of every SDK call in it is
+// {"ok": <what the SDK returned>} or {"error": {...}}: an error answer, or a body the SDK's zod
+// schemas rejected (with zod's description), reaches the Python test as data, not as a crash.
+import { createRequire } from "node:module";
+import path from "node:path";
+
+const TERMINAL = new Set(["SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED"]);
+
+let jobs; // mistral.fineTuning.jobs, once the SDK is loaded
+let keyless; // the same for a client without an API key
+let errors; // the SDK's error classes
+
+function describe(error) {
+  const described = {
+    name: error?.name,
+    message: String(error?.message ?? error),
+    isMistralError: error instanceof errors.MistralError,
+    isSDKError: error instanceof errors.SDKError,
+  };
+  if (error instanceof errors.MistralError) {
+    described.statusCode = error.statusCode;
+    described.contentType = error.contentType;
+    described.body = error.body;
+  }
+  if (error instanceof errors.ResponseValidationError) {
+    described.zod = error.pretty(); // the response, then what the schema rejected, path by path
+  }
+  return described;
+}
+
+async function attempt(call) {
+  try {
+    return { ok: await call() };
+  } catch (error) {
+    return { error: describe(error) };
+  }
+}
+
+// The SDK takes Date objects for the list's date filters; JSON brings ISO strings.
+function listRequest(query) {
+  const request = { ...query };
+  for (const name of ["createdAfter", "createdBefore"]) {
+    if (typeof request[name] === "string") {
+      request[name] = new Date(request[name]);
+    }
+  }
+  return request;
+}
+
+const scenarios = {
+  // {request}: one create, as a user writes it (camelCase, TrainingFile objects).
+  async create({ request }) {
+    return attempt(() => jobs.create(request));
+  },
+
+  // {queries}: one list call per query, in order (no query: the SDK's defaults).
+  async list({ queries }) {
+    const answers = [];
+    for (const query of queries) {
+      answers.push(await attempt(() => (query ? jobs.list(listRequest(query)) : jobs.list())));
+    }
+    return answers;
+  },
+
+  // {jobIds}: one get per id.
+  async get({ jobIds }) {
+    const byId = {};
+    for (const jobId of jobIds) {
+      byId[jobId] = await attempt(() => jobs.get({ jobId }));
+    }
+    return byId;
+  },
+
+  // {validated, running}: start the first, cancel the second, then get the second.
+  async start_cancel({ validated, running }) {
+    return {
+      start: await attempt(() => jobs.start({ jobId: validated })),
+      cancel: await attempt(() => jobs.cancel({ jobId: running })),
+      getAfterCancel: await attempt(() => jobs.get({ jobId: running })),
+    };
+  },
+
+  // {request, maxPolls}: a user's polling loop. Create, get until the job is terminal, and
+  // start it once VALIDATED unless it starts itself; `seen` is the status of every get, in order.
+  async poll({ request, maxPolls }) {
+    const created = await attempt(() => jobs.create(request));
+    const seen = [];
+    let started = null;
+    let last = null;
+    for (let polls = 0; created.ok && polls < maxPolls; polls += 1) {
+      last = await attempt(() => jobs.get({ jobId: created.ok.id }));
+      if (!last.ok) {
+        break;
+      }
+      seen.push(last.ok.status);
+      if (TERMINAL.has(last.ok.status)) {
+        break;
+      }
+      if (last.ok.status === "VALIDATED" && !request.autoStart && started === null) {
+        started = await attempt(() => jobs.start({ jobId: created.ok.id }));
+      }
+    }
+    return { created, seen, started, last };
+  },
+
+  // {missing, running, invalidRequest}: a 404, a 409, a 422, and a 401 for a client without a key.
+  async errors({ missing, running, invalidRequest }) {
+    return {
+      notFound: await attempt(() => jobs.get({ jobId: missing })),
+      conflict: await attempt(() => jobs.start({ jobId: running })),
+      invalid: await attempt(() => jobs.create(invalidRequest)),
+      unauthorized: await attempt(() => keyless.list()),
+    };
+  },
+};
+
+const [scenario, rawInput = "{}"] = process.argv.slice(2);
+if (!Object.hasOwn(scenarios, scenario)) {
+  console.error(
+    `unknown scenario ${JSON.stringify(scenario)}; known: ${Object.keys(scenarios).join(", ")}`,
+  );
+  process.exit(2);
+}
+const sdkDir = process.env.CLASSIFIERJOBS_TS_SDK_DIR;
+const serverURL = process.env.CLASSIFIERJOBS_SERVER_URL;
+if (!sdkDir || !serverURL) {
+  console.error("set CLASSIFIERJOBS_TS_SDK_DIR and CLASSIFIERJOBS_SERVER_URL");
+  process.exit(2);
+}
+const require = createRequire(path.join(sdkDir, "package.json"));
+const { Mistral } = require("@mistralai/mistralai");
+errors = require("@mistralai/mistralai/models/errors");
+const sdkVersion = require("@mistralai/mistralai/package.json").version;
+// No retries (the SDK's default) and a bounded wait: a hung server fails a call, not the run.
+jobs = new Mistral({ apiKey: "test-key", serverURL, timeoutMs: 10_000 }).fineTuning.jobs;
+keyless = new Mistral({ serverURL, timeoutMs: 10_000 }).fineTuning.jobs;
+
+const result = await scenarios[scenario](JSON.parse(rawInput));
+process.stdout.write(`${JSON.stringify({ sdkVersion, result })}\n`);
