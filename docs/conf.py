@@ -62,5 +62,3 @@ napoleon_use_ivar = True
 html_theme = "furo"
 html_title = f"pytest-classifierjobs {release}"
 html_show_sourcelink = False
-pygments_style = "sphinx"
-pygments_dark_style = "monokai"
