@@ -39,8 +39,11 @@ def _positive(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    value = _non_negative(text)
-    if value > 65535:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}") from None
+    if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {value}")
     return value
 
@@ -57,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m pytest_classifierjobs",
         description="The fake Mistral fine-tuning jobs API of pytest-classifierjobs.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{serve,sample}")
 
     serve = commands.add_parser(
         "serve",
@@ -135,13 +138,19 @@ def _serve(args: argparse.Namespace) -> int:
     statuses = list(ClassifierJobOutStatus)
     for index in range(args.jobs):
         mock.add(status=statuses[index % len(statuses)])
-    server = LiveServer(mock, host=args.host, port=args.port)
-    print(
-        f"Serving the fake jobs API at {server.url} (seed {seed}, {args.jobs} jobs); "
-        "Ctrl-C stops it.",
-        flush=True,
-    )
     try:
+        server = LiveServer(mock, host=args.host, port=args.port)
+    except OSError as error:
+        print(
+            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr
+        )
+        return 1
+    try:
+        print(
+            f"Serving the fake jobs API at {server.url} (seed {seed}, {args.jobs} jobs); "
+            "Ctrl-C stops it.",
+            flush=True,
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
@@ -165,7 +174,9 @@ def _sample(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         # The reader stopped early (``| head``): not an error. Python would complain once
         # more when it flushes stdout at exit, so point stdout at nothing first.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
     return 0
 
 

@@ -323,7 +323,7 @@ class ClassifierJobsMock:
 
     def _add_routes(self) -> dict[Operation, respx.Route]:
         jobs = f"{self.base_url}{JOBS_PATH}"
-        job = rf"{re.escape(jobs)}/(?P<job_id>[^/]+)"
+        job = rf"{re.escape(jobs)}/(?P<job_id>[^/?]+)"
         patterns: dict[Operation, dict[str, Any]] = {
             "list": {"method": "GET", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
             "create": {"method": "POST", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
@@ -379,6 +379,13 @@ class ClassifierJobsMock:
             )
         body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
         return ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
+
+    def record_call(
+        self, operation: Operation, request: httpx.Request, response: httpx.Response | None
+    ) -> None:
+        """Count a call answered elsewhere (the live server) on the operation's route."""
+        with self._lock:
+            self._routes[operation].calls.record(request, response)
 
     def record_unhandled(self, request: httpx.Request) -> None:
         """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""

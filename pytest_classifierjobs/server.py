@@ -16,14 +16,16 @@ network failure.
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import socket
 import threading
 import time
 from types import TracebackType
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
+import attrs
 import httpx
 
 from .api import ApiRequest, ApiResponse, match_operation
@@ -50,10 +52,12 @@ class LiveServer:
 
     def __init__(self, mock: ClassifierJobsMock, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.mock = mock
-        self._httpd = _Server((host, port), _Handler)
+        server_class = _Server6 if ":" in host else _Server
+        self._httpd = server_class((host, port), _Handler)
         self._httpd.mock = mock
         self._httpd.url_host = self.url.removeprefix("http://")
         self._thread: threading.Thread | None = None
+        self._serving = threading.Event()
 
     @property
     def url(self) -> str:
@@ -67,24 +71,29 @@ class LiveServer:
         """Serve in a background thread (``with`` does this for you)."""
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"classifierjobs-server-{self.url}",
-                daemon=True,
+                target=self._serve, name=f"classifierjobs-server-{self.url}", daemon=True
             )
             self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in this thread until :meth:`stop` (or Ctrl-C, which the caller handles)."""
+        self._serve()
+
+    def _serve(self) -> None:
+        self._serving.set()
         self._httpd.serve_forever(poll_interval=0.05)
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
-        if self._thread is not None:
+        """Stop serving, end the open connections and close the socket."""
+        if self._serving.is_set():
+            # Returns at once when the loop has ended already (Ctrl-C in serve_forever).
             self._httpd.shutdown()
+            self._serving.clear()
+        if self._thread is not None:
             self._thread.join()
             self._thread = None
+        self._httpd.close_connections()
         self._httpd.server_close()
 
     def __enter__(self) -> LiveServer:
@@ -107,9 +116,36 @@ class _Server(http.server.ThreadingHTTPServer):
     request_queue_size = 128
     mock: ClassifierJobsMock
 
+    def server_activate(self) -> None:
+        super().server_activate()
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End the connections still open (keep-alive clients), so stop() really stops."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that vanished mid-request is its own business: no traceback on stderr.
         pass
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -118,6 +154,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
     timeout = _IDLE_SECONDS
     server: _Server
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def parse_request(self) -> bool:
+        if not getattr(self, "raw_requestline", b"").endswith(b"\n"):
+            # The client went away in the middle of its request line: nothing to answer.
+            self.close_connection = True
+            return False
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9":
+            self.send_error(400, "HTTP/0.9 is not supported")
+            return False
+        return True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # a test suite's output is not the place for an access log
@@ -146,56 +197,89 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._serve()
 
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    def do_OPTIONS(self) -> None:
+        self._serve()
+
     def _serve(self) -> None:
         body = self._read_body()
         if body is None:
             return
         mock = self.server.mock
         split = urlsplit(self.path)
-        path = unquote(split.path)
         request = ApiRequest(
             method=self.command,
-            path=path,
+            path=unquote(split.path),
             query=httpx.QueryParams(split.query).multi_items(),
             headers={name.lower(): value for name, value in self.headers.items()},
             body=body,
         )
-        matched = match_operation(self.command, path)
+        # Matched on the path as sent, as the respx routes are: an encoded "/" stays in the id.
+        matched = match_operation(self.command, split.path)
         if matched is None:
-            mock.record_unhandled(httpx.Request(self.command, f"{_origin(self)}{self.path}"))
-            self._send(mock.api.handle(request))
+            mock.record_unhandled(self._as_httpx(split, body))
+            self._send(mock.api.handle(attrs.evolve(request, path=split.path)))
             return
-        operation, job_id = matched
+        operation, raw_id = matched
+        job_id = None if raw_id is None else unquote(raw_id)
         fault = mock.faults.take(operation)
-        if fault is None:
-            self._send(mock.api.answer(operation, request, job_id))
-            return
-        if fault.delay:
+        if fault is not None and fault.delay:
             time.sleep(fault.delay)
-        if fault.exception is not None:  # a network failure: no answer at all
+        if fault is not None and fault.exception is not None:  # a network failure: no answer
+            mock.record_call(operation, self._as_httpx(split, body), None)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
-        self._send(mock.fault_response(fault, operation, request, job_id))
+        if fault is None:
+            answer = mock.api.answer(operation, request, job_id)
+        else:
+            answer = mock.fault_response(fault, operation, request, job_id)
+        # Recorded on the operation's route, as the in-process fake records: call_count counts
+        # the live server's calls too.
+        mock.record_call(
+            operation,
+            self._as_httpx(split, body),
+            httpx.Response(answer.status_code, headers=answer.headers, content=answer.content),
+        )
+        self._send(answer)
 
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` when it was refused (and answered)."""
         if self.headers.get("transfer-encoding", "").lower() == "chunked":
             self.send_error(411, "Length Required")
             return None
-        length_header = self.headers.get("content-length", "0")
-        try:
-            length = int(length_header)
-        except ValueError:
+        length_header = self.headers.get("content-length", "0").strip()
+        if not length_header.isascii() or not length_header.isdigit():
             self.send_error(400, f"Bad Content-Length {length_header!r}")
             return None
-        if length < 0:
-            self.send_error(400, f"Bad Content-Length {length_header!r}")
-            return None
+        length = int(length_header)
         if length > MAX_BODY_BYTES:
             self.send_error(413, f"Request body over {MAX_BODY_BYTES} bytes")
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client went away before sending all of it
+            self.close_connection = True
+            return None
+        return body
+
+    def _as_httpx(self, split: SplitResult, body: bytes) -> httpx.Request:
+        """The request for :attr:`ClassifierJobsMock.unhandled`: its URL as the client sent it.
+
+        An absolute-form target names its own origin; otherwise the server's address stands in
+        (a ``Host`` header may be anything).
+        """
+        origin = (
+            f"{split.scheme}://{split.netloc}" if split.netloc else f"http://{self.server.url_host}"
+        )
+        path = quote(split.path, safe="/%:@!$&()*+,;=-._~")
+        target = f"{path}{'?' + split.query if split.query else ''}"
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() != "content-length"]
+        try:
+            return httpx.Request(self.command, f"{origin}{target}", headers=headers, content=body)
+        except httpx.InvalidURL:  # a URL httpx will not take even quoted: keep the method
+            return httpx.Request(self.command, f"http://{self.server.url_host}/")
 
     def _send(self, response: ApiResponse) -> None:
         content = response.content
@@ -209,8 +293,5 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(content)
-
-
-def _origin(handler: _Handler) -> str:
-    return f"http://{handler.headers.get('host') or handler.server.url_host}"
+        if self.command != "HEAD":
+            self.wfile.write(content)

@@ -403,14 +403,6 @@ def test_errors_surface_as_sdk_errors_with_the_status_and_body(
     assert len(classifierjobs.jobs) == 1  # the invalid create stored nothing
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: the live server records no request: it answers without the respx routes, so "
-        "classifierjobs.routes['get'].call_count stays 0 (and .calls empty) after a GET through "
-        "it, though DESIGN.md section 4 says every request is recorded"
-    ),
-)
 def test_requests_through_the_live_server_are_recorded(
     typescript_sdk: TypeScriptSDK,
     classifierjobs_server: LiveServer,
