@@ -208,7 +208,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if body is None:
             return
         mock = self.server.mock
-        split = urlsplit(self.path)
+        try:
+            split = urlsplit(self.path)
+        except ValueError as error:  # an absolute-form target urllib cannot read
+            self.send_error(400, f"Bad request target ({error})")
+            return
         request = ApiRequest(
             method=self.command,
             path=unquote(split.path),

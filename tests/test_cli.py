@@ -618,6 +618,11 @@ ALL_STATUSES = [status.value for status in S]
             id="port-70000",
         ),
         pytest.param(
+            ["serve", "--port", "x"],
+            ["argument --port: expected a port from 0 to 65535, got 'x'"],
+            id="port-not-a-number",
+        ),
+        pytest.param(
             ["serve", "--port", "-1"],
             ["argument --port: expected a port from 0 to 65535, got -1"],
             id="port-minus-1",

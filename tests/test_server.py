@@ -1168,3 +1168,39 @@ def test_the_fixtures_unhandled_requests_fail_the_test_and_the_server_stops(
             "*  GET /v1/nowhere",
         ]
     )
+
+
+def test_an_http_0_9_request_is_refused_with_a_400(server: LiveServer) -> None:
+    # The stdlib still reads a header block after an HTTP/0.9 request line.
+    status_line, _, body = parse_raw(exchange(server.url, b"GET /v1/fine_tuning/jobs\r\n\r\n"))
+    assert status_line == "HTTP/1.1 400 Bad Request"
+    assert body == {"detail": "HTTP/0.9 is not supported"}
+
+
+def test_options_is_answered_like_any_method_no_operation_has(
+    server: LiveServer, mock: ClassifierJobsMock
+) -> None:
+    answer = call(server.url, "OPTIONS", "/v1/fine_tuning/jobs")
+    assert (answer.status, answer.body) == (405, {"detail": "Method Not Allowed"})
+    assert [r.method for r in mock.unhandled] == ["OPTIONS"]
+
+
+def test_an_absolute_target_with_a_bad_port_is_recorded_at_the_servers_address(
+    server: LiveServer, mock: ClassifierJobsMock
+) -> None:
+    raw = exchange(
+        server.url,
+        b"GET http://x:abc/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    status_line, _, body = parse_raw(raw)
+    assert (status_line, body) == ("HTTP/1.1 404 Not Found", {"detail": "Not Found"})
+    assert [str(r.url) for r in mock.unhandled] == [f"{server.url}/"]
+
+
+def test_an_absolute_target_urllib_cannot_read_is_a_400(server: LiveServer) -> None:
+    raw = exchange(
+        server.url, b"GET http://[::1/nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    status_line, _, body = parse_raw(raw)
+    assert status_line == "HTTP/1.1 400 Bad Request"
+    assert body == {"detail": "Bad request target (Invalid IPv6 URL)"}
