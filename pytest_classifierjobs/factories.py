@@ -25,6 +25,7 @@ or by a dict of some of its fields (``metadata={"cost": 12.5}``).
 from __future__ import annotations
 
 import difflib
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from random import Random
 from typing import Any, ClassVar, Generic, TypeVar
@@ -192,6 +193,43 @@ def _init_fields(model: type[Any]) -> tuple[frozenset[str], frozenset[str]]:
     return names
 
 
+_ITEM_MODELS: dict[type[Any], dict[str, type[Any]]] = {}
+
+
+def _item_models(model: type[Any]) -> dict[str, type[Any]]:
+    """The fields of ``model`` that hold a list of models, with the model of their items."""
+    found = _ITEM_MODELS.get(model)
+    if found is None:
+        found = {}
+        for name, hint in typing.get_type_hints(model).items():
+            for option in typing.get_args(hint) or (hint,):  # list[X] | None, or list[X]
+                if typing.get_origin(option) is list:
+                    (item,) = typing.get_args(option)
+                    if attrs.has(item):
+                        found[name] = item
+        _ITEM_MODELS[model] = found
+    return found
+
+
+def _models_from_dicts(model: type[Any], overrides: dict[str, Any], where: str) -> dict[str, Any]:
+    """Turn the dicts of a list override (``integrations=[{"project": "p"}]``) into models."""
+    item_models = _item_models(model)
+    converted = dict(overrides)
+    for name, value in overrides.items():
+        item = item_models.get(name)
+        if item is None or not isinstance(value, list):
+            continue
+        items = []
+        for index, entry in enumerate(value):
+            if isinstance(entry, dict):
+                _check_names(item, entry, f"{where} {name}[{index}]")
+                items.append(item(**entry))
+            else:
+                items.append(entry)
+        converted[name] = items
+    return converted
+
+
 def _check_names(model: type[Any], given: Mapping[str, Any], where: str) -> None:
     settable, constants = _init_fields(model)
     for name in given:
@@ -264,6 +302,7 @@ class _CoherentBuild(Generic[T]):
         where = f"{cls.__name__}.build()"
         overrides = {**cls._declared(), **kwargs}
         _check_names(cls.__model__, overrides, where)
+        overrides = _models_from_dicts(cls.__model__, overrides, where)
         rng = cls.__random__
         parsed = None if status is None else parse_status(status)
         values = cls._draw(rng, overrides, parsed, nullables)

@@ -109,21 +109,24 @@ class ClassifierJobsMock:
                 f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
                 f"not {base_url!r}"
             )
-        # httpx spells every URL this way (lower-case host, no default port): match that.
+        #: Where the fake answers, spelt as httpx spells URLs (lower-case host, no default port).
         self.base_url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._prefix = parsed.path.rstrip("/")
         seeds = Random(seed)
         #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
         #: seeded from ``seed``.
         self.factory = factory or seeded_factory(seeds.getrandbits(64))
+        #: The jobs and how they move (what :attr:`jobs` shows).
         self.store = JobStore(
             rng=Random(seeds.getrandbits(64)), progression=progression, outcome=outcome
         )
+        #: The handlers of the five operations, shared with the live server.
         self.api = JobsApi(self.store, require_auth=require_auth)
         self._unhandled: list[httpx.Request] = []
         self._lock = threading.Lock()
         #: The faults set on this fake, in the order they were set.
         self.faults = FaultQueue()
+        #: The respx router the routes live on (started by :meth:`start`).
         self.router = _Router(assert_all_called=False, assert_all_mocked=True)
         self._routes = self._add_routes()
 
@@ -367,7 +370,7 @@ class ClassifierJobsMock:
     ) -> httpx.Response:
         return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
 
-    def fault_response(
+    def _fault_response(
         self, fault: Fault, operation: Operation, request: ApiRequest, job_id: str | None
     ) -> ApiResponse:
         """What ``fault`` answers (after its delay; not for exception faults)."""
@@ -380,14 +383,14 @@ class ClassifierJobsMock:
         body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
         return ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
 
-    def record_call(
+    def _record_call(
         self, operation: Operation, request: httpx.Request, response: httpx.Response | None
     ) -> None:
         """Count a call answered elsewhere (the live server) on the operation's route."""
         with self._lock:
             self._routes[operation].calls.record(request, response)
 
-    def record_unhandled(self, request: httpx.Request) -> None:
+    def _record_unhandled(self, request: httpx.Request) -> None:
         """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""
         with self._lock:
             self._unhandled.append(request)
@@ -403,7 +406,7 @@ class ClassifierJobsMock:
     ) -> httpx.Response:
         if fault.exception is not None:
             raise fault.exception_for(request)
-        return _to_httpx(self.fault_response(fault, operation, self._api_request(request), job_id))
+        return _to_httpx(self._fault_response(fault, operation, self._api_request(request), job_id))
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
         return ApiRequest(
@@ -415,7 +418,7 @@ class ClassifierJobsMock:
         )
 
     def _unhandled_request(self, request: httpx.Request) -> httpx.Response:
-        self.record_unhandled(request)
+        self._record_unhandled(request)
         if not str(request.url).startswith(self.base_url):
             # The real API's host while the fake serves another base URL: a request the code
             # under test should not make here.

@@ -51,6 +51,7 @@ class LiveServer:
     """
 
     def __init__(self, mock: ClassifierJobsMock, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        #: The fake this server answers for.
         self.mock = mock
         server_class = _Server6 if ":" in host else _Server
         self._httpd = server_class((host, port), _Handler)
@@ -221,9 +222,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             body=body,
         )
         # Matched on the path as sent, as the respx routes are: an encoded "/" stays in the id.
+        # The mock's underscored helpers are shared with this module only: one fake, two
+        # transports (respx in-process, and this server).
         matched = match_operation(self.command, split.path)
         if matched is None:
-            mock.record_unhandled(self._as_httpx(split, body))
+            mock._record_unhandled(self._as_httpx(split, body))
             self._send(mock.api.handle(attrs.evolve(request, path=split.path)))
             return
         operation, raw_id = matched
@@ -232,17 +235,17 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is not None and fault.exception is not None:  # a network failure: no answer
-            mock.record_call(operation, self._as_httpx(split, body), None)
+            mock._record_call(operation, self._as_httpx(split, body), None)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
         if fault is None:
             answer = mock.api.answer(operation, request, job_id)
         else:
-            answer = mock.fault_response(fault, operation, request, job_id)
+            answer = mock._fault_response(fault, operation, request, job_id)
         # Recorded on the operation's route, as the in-process fake records: call_count counts
         # the live server's calls too.
-        mock.record_call(
+        mock._record_call(
             operation,
             self._as_httpx(split, body),
             httpx.Response(answer.status_code, headers=answer.headers, content=answer.content),

@@ -403,3 +403,18 @@ def test_a_subclass_has_its_own_randomness_and_honours_random_seed() -> None:
     first = repr(SeededJobFactory.build())
     ClassifierDetailedJobOutFactory.seed_random(77)
     assert repr(ClassifierDetailedJobOutFactory.build()) == first
+
+
+def test_a_list_of_models_may_be_given_as_dicts() -> None:
+    job = ClassifierDetailedJobOutFactory.build(
+        status="RUNNING", integrations=[{"project": "x"}, WandbIntegrationOut(project="y")]
+    )
+    assert job.integrations is not None
+    assert [(i.project, i.url is not None) for i in job.integrations] == [("x", True), ("y", True)]
+    assert coherence_violations(job) == []
+    with pytest.raises(
+        TypeError,
+        match=r"^ClassifierDetailedJobOutFactory\.build\(\) integrations\[0\]: WandbIntegrationOut "
+        r"has no field 'projekt'; did you mean 'project'\? Fields: name, project, run_name, url$",
+    ):
+        ClassifierDetailedJobOutFactory.build(integrations=[{"projekt": "x"}])
