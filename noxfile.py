@@ -148,7 +148,8 @@ def tests_oldest(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """The example consumer suite of docs/examples/, run verbosely against the fake API."""
-    _install_wheel(session, SDK1)
+    # pytest-xdist: the seed how-to shows a run with -n 2.
+    _install_wheel(session, SDK1, "pytest-xdist")
     session.run(
         "python", "-I", "-m", "pytest", "docs/examples", "-v", *session.posargs, env=INSTALLED_ENV
     )
