@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
 import json
 import math
 import re
@@ -134,7 +135,21 @@ class ClassifierJobsMock:
 
     def start(self) -> ClassifierJobsMock:
         """Start intercepting (``with`` does this for you)."""
-        self.router.start()
+        # respx patches httpx on the first start, resolving its targets through importlib. On
+        # CPython 3.11 a garbage-collection finalizer that runs inside that import machinery
+        # can break it (a KeyError from _ModuleLock), so the collector waits for this moment.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.router.start()
+        except BaseException:
+            # respx registers the router before it patches: a failed start must not leave it
+            # answering for every later test.
+            self.router.stop(clear=False, reset=False, quiet=True)
+            raise
+        finally:
+            if collecting:
+                gc.enable()
         return self
 
     def stop(self) -> None:

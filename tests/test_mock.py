@@ -1061,3 +1061,28 @@ def test_a_fault_status_without_a_body_sends_none(status_code: int) -> None:
     assert response.status_code == status_code
     assert response.content == b""
     assert "content-type" not in response.headers
+
+
+def test_a_start_that_fails_leaves_no_router_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    from respx.mocks import Mocker
+
+    def broken_start() -> None:
+        raise KeyError("what CPython 3.11's import lock can raise")
+
+    fake = ClassifierJobsMock(seed=15)
+    mocker = Mocker.registry[fake.router.using or ""]
+    monkeypatch.setattr(mocker, "start", broken_start)
+    with pytest.raises(KeyError, match="import lock"):
+        fake.start()
+    assert fake.router not in mocker.routers
+
+
+def test_start_leaves_a_disabled_collector_disabled() -> None:
+    import gc
+
+    gc.disable()
+    try:
+        with ClassifierJobsMock(seed=16):
+            assert not gc.isenabled()
+    finally:
+        gc.enable()
