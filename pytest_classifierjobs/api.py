@@ -80,6 +80,18 @@ class ApiResponse:
             return self.encoded
         return json.dumps(self.body, allow_nan=False, separators=(",", ":")).encode()
 
+    def wire(self) -> tuple[bytes, dict[str, str]]:
+        """The body, encoded once, and the headers to send with it, for either transport.
+
+        ``Content-Type: application/json`` goes with a body unless the answer names its own
+        content type (in any case); an answer without a body has none.
+        """
+        content = self.content
+        own_type = any(name.lower() == "content-type" for name in self.headers)
+        headers = {} if own_type or not content else {"Content-Type": "application/json"}
+        headers.update(self.headers)
+        return content, headers
+
 
 _ON_JOBS: Mapping[str, Operation] = {"GET": "list", "POST": "create"}
 _ON_A_JOB: Mapping[tuple[str, str | None], Operation] = {

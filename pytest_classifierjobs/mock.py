@@ -383,7 +383,7 @@ class ClassifierJobsMock:
     def _answer(
         self, operation: Operation, request: httpx.Request, job_id: str | None
     ) -> httpx.Response:
-        return _to_httpx(self.api.answer(operation, self._api_request(request), job_id))
+        return to_httpx_response(self.api.answer(operation, self._api_request(request), job_id))
 
     def _fault_response(
         self, fault: Fault, operation: Operation, request: ApiRequest, job_id: str | None
@@ -421,7 +421,9 @@ class ClassifierJobsMock:
     ) -> httpx.Response:
         if fault.exception is not None:
             raise fault.exception_for(request)
-        return _to_httpx(self._fault_response(fault, operation, self._api_request(request), job_id))
+        return to_httpx_response(
+            self._fault_response(fault, operation, self._api_request(request), job_id)
+        )
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
         return ApiRequest(
@@ -437,8 +439,8 @@ class ClassifierJobsMock:
         if not str(request.url).startswith(self.base_url):
             # The real API's host while the fake serves another base URL: a request the code
             # under test should not make here.
-            return _to_httpx(ApiResponse(status_code=404, body={"detail": "Not Found"}))
-        return _to_httpx(self.api.handle(self._api_request(request)))
+            return to_httpx_response(ApiResponse(status_code=404, body={"detail": "Not Found"}))
+        return to_httpx_response(self.api.handle(self._api_request(request)))
 
     def _elsewhere(self, request: httpx.Request) -> httpx.Request:
         # Other hosts are not the fake's business. Alone, it lets them through; beside other
@@ -524,7 +526,7 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
     return factory
 
 
-def _to_httpx(response: ApiResponse) -> httpx.Response:
-    headers = httpx.Headers({"content-type": "application/json"} if response.content else {})
-    headers.update(response.headers)  # a test's own Content-Type replaces the default
-    return httpx.Response(response.status_code, content=response.content, headers=headers)
+def to_httpx_response(response: ApiResponse) -> httpx.Response:
+    """``response`` as httpx hands it to a client (the live server records its calls so too)."""
+    content, headers = response.wire()
+    return httpx.Response(response.status_code, content=content, headers=headers)

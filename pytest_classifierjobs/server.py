@@ -243,14 +243,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             answer = mock.api.answer(operation, request, job_id)
         else:
             answer = mock._fault_response(fault, operation, request, job_id)
+        content, headers = answer.wire()  # encoded once, for the record and the client
         # Recorded on the operation's route, as the in-process fake records: call_count counts
         # the live server's calls too.
         mock._record_call(
             operation,
             self._as_httpx(split, body),
-            httpx.Response(answer.status_code, headers=answer.headers, content=answer.content),
+            httpx.Response(answer.status_code, content=content, headers=headers),
         )
-        self._send(answer)
+        self._write(answer.status_code, content, headers)
 
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` when it was refused (and answered)."""
@@ -289,12 +290,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return httpx.Request(self.command, f"http://{self.server.url_host}/")
 
     def _send(self, response: ApiResponse) -> None:
-        content = response.content
-        self.send_response(response.status_code)
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        if content and "content-type" not in headers:
-            self.send_header("Content-Type", "application/json")
-        for name, value in response.headers.items():
+        self._write(response.status_code, *response.wire())
+
+    def _write(self, status_code: int, content: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status_code)
+        for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(content)))
         if self.close_connection:
