@@ -1,42 +1,63 @@
 """The fake's HTTP face: which operation a request is, and the answer, on plain values.
 
 Nothing here knows respx or httpx, so the respx mock (``mock.py``) and the live server
-(``server.py``) answer through the same code. The answers are the real service's (contract
-sections 1 and 4): ``200`` with the job JSON, ``401 {"detail": "Unauthorized"}`` without a bearer
-token, ``404 {"detail": "No fine tuning job matches the given query."}`` for an unknown job,
-``409 {"detail": "..."}`` for a start or cancel the job's status forbids, ``422 {"detail":
-[{"loc", "msg", "type"}, ...]}`` for a bad body, query or job id. Nothing a client sends makes
-the fake raise: a request it cannot place is answered ``404``/``405`` and reported as unhandled.
+(``server.py``) answer through the same code, and answer every request alike. A request is
+placed as the real server's router places it (:mod:`pytest_classifierjobs.routing`), then:
+
+1. **Authentication**: without an ``Authorization: Bearer <token>`` header, or with a token
+   that is not one of ``api_keys`` when those are given, ``401 {"detail": "Unauthorized"}``
+   (the body of the 2025-06 and 2026-01 reports of the contract's section 4).
+2. **Validation** as the server's FastAPI does it (:mod:`pytest_classifierjobs.validation`):
+   ``422 {"detail": [{"type", "loc", "msg", ...}]}``, or ``400`` for a body that cannot be
+   decoded.
+3. **The operation** on the :class:`~pytest_classifierjobs.store.JobStore`: ``200`` with the
+   job JSON; ``404 {"detail": "No fine tuning job matches the given query."}`` for an unknown job
+   (recorded, contract section 4); ``409 {"detail": "..."}`` for a start or cancel that the job's
+   status forbids (the body is the fake's: the real one is unknown).
+
+A create is refused with the real server's string ``detail`` (the SDKs raise it as an
+``SDKError``) when it is no classifier job, or asks for a base model that classifier jobs cannot
+fine-tune:
+
+* without ``job_type`` (the SDKs send none unless asked) or with ``job_type: "completion"``:
+  ``422 {"detail": "Model not available for this type of fine-tuning (completion)."}``, the answer
+  recorded in mistralai/client-python#450 (2026-03), whose reporter saw it "on every model";
+* a classifier job for a model outside ``base_models`` (by default ``ministral-3b-latest``, the
+  one the classifier guide and its FAQ name): ``422 {"detail": "Model not available for this type
+  of fine-tuning (classifier)."}`` (inferred from the recorded one: no refusal of a classifier
+  job was recorded).
+
+``POST /v1/fine_tuning/jobs?dry_run=true`` answers the job's estimate (``LegacyJobMetadataOut``)
+and stores nothing, as the spec describes; no official SDK sends it (contract section 1.2).
 """
 
 from __future__ import annotations
 
 import json
-import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
 
 from .models import ClassifierDetailedJobOut
+from .progression import CLASSIFIER_BASE_MODELS
+from .routing import MethodNotAllowed, Redirect, Route, RouteMatch, Router, redirect_location
 from .store import JobConflictError, JobNotFoundError, JobStore
-from .validation import (
-    parse_create_body,
-    parse_job_id,
-    parse_list_query,
-    validation_error_body,
-)
+from .validation import RequestReader, RequestRefused, ValidationMode
 from .wire import to_wire
 
 __all__ = [
+    "COMPLETION_REFUSED",
     "JOBS_PATH",
+    "JOB_ROUTES",
+    "NOT_FOUND_DETAIL",
     "OPERATIONS",
     "ApiRequest",
     "ApiResponse",
     "JobsApi",
     "Operation",
-    "match_operation",
+    "Unrouted",
 ]
 
 Operation = Literal["list", "create", "get", "start", "cancel"]
@@ -44,33 +65,57 @@ Operation = Literal["list", "create", "get", "start", "cancel"]
 OPERATIONS: tuple[Operation, ...] = ("list", "create", "get", "start", "cancel")
 #: Where the jobs live, below the base URL.
 JOBS_PATH = "/v1/fine_tuning/jobs"
-
-_JOB_PATH = re.compile(rf"^{re.escape(JOBS_PATH)}/(?P<job_id>[^/]+)(?:/(?P<action>start|cancel))?$")
+#: The routes of the jobs API, in the spec's order, which is the order FastAPI declared them in
+#: (FastAPI writes the paths of its spec in the order of its routes).
+JOB_ROUTES: tuple[Route, ...] = (
+    Route("GET", JOBS_PATH, "list"),
+    Route("POST", JOBS_PATH, "create"),
+    Route("GET", f"{JOBS_PATH}/{{job_id}}", "get"),
+    Route("POST", f"{JOBS_PATH}/{{job_id}}/cancel", "cancel"),
+    Route("POST", f"{JOBS_PATH}/{{job_id}}/start", "start"),
+)
+#: The recorded body of an unknown job (contract section 4).
 NOT_FOUND_DETAIL = "No fine tuning job matches the given query."
-# The collection, with or without one trailing slash (the respx routes accept both).
-_JOBS_PATHS = frozenset({JOBS_PATH, f"{JOBS_PATH}/"})
+#: The recorded refusal of a create that is no classifier job (mistralai/client-python#450).
+COMPLETION_REFUSED = "Model not available for this type of fine-tuning (completion)."
+#: The refusal of a classifier job for a base model that cannot be fine-tuned so (inferred).
+CLASSIFIER_MODEL_REFUSED = "Model not available for this type of fine-tuning (classifier)."
+#: What a dry run's ``details`` says (chosen: the real text is unknown; the FAQ announces the
+#: removal of ``dry_run`` and recommends ``auto_start=false`` instead).
+DRY_RUN_DETAILS = (
+    "dry_run is deprecated: create the job with auto_start=false and read its metadata once it "
+    "is VALIDATED."
+)
+_ROUTER = Router(JOB_ROUTES)
 
 
 @attrs.frozen(kw_only=True)
 class ApiRequest:
-    """A request as the handlers need it: the path below the base URL, and the raw parts."""
+    """A request as the handlers need it: the decoded path below the base URL, the raw parts."""
 
     method: str
+    #: The percent-decoded path below the base URL's prefix, as the server's router reads it.
     path: str
+    #: The query's ``(name, value)`` pairs, decoded, in order.
     query: Sequence[tuple[str, str]] = ()
-    #: Header names in lower case.
+    #: The query string as sent (for a redirect's ``location``).
+    query_string: str = ""
+    #: Header names in lower case; the first value of a repeated header, as Starlette reads it.
     headers: Mapping[str, str] = attrs.Factory(dict)
     body: bytes = b""
+    #: Scheme, host and base prefix the client used, for a redirect's ``location``.
+    root: str = ""
 
 
 @attrs.frozen(kw_only=True)
 class ApiResponse:
-    """An answer: a status code and a JSON body (always ``application/json``)."""
+    """An answer: a status code and a JSON body (``application/json`` unless it has none)."""
 
     status_code: int
     body: Any
     headers: Mapping[str, str] = attrs.Factory(dict)
-    #: ``body`` encoded, when it was encoded before (a job that has not changed since).
+    #: ``body`` encoded, when it was encoded before (a job that has not changed since), or
+    #: ``b""`` for an answer without a body.
     encoded: bytes | None = None
 
     @property
@@ -93,32 +138,16 @@ class ApiResponse:
         return content, headers
 
 
-_ON_JOBS: Mapping[str, Operation] = {"GET": "list", "POST": "create"}
-_ON_A_JOB: Mapping[tuple[str, str | None], Operation] = {
-    ("GET", None): "get",
-    ("POST", "start"): "start",
-    ("POST", "cancel"): "cancel",
-}
+@attrs.frozen
+class Unrouted:
+    """A request that is no operation: the router's answer, and whether it is a client mistake.
 
-
-def match_operation(method: str, path: str) -> tuple[Operation, str | None] | None:
-    """The operation (and job id) that ``method`` on ``path`` is, or ``None``.
-
-    >>> match_operation("POST", "/v1/fine_tuning/jobs/abc/start")
-    ('start', 'abc')
+    ``404`` and ``405`` are mistakes the fixture reports at teardown; a ``307`` to the same path
+    with or without its final ``/`` is what the real server answers too, and the SDK follows it.
     """
-    method = method.upper()
-    if path in _JOBS_PATHS:
-        operation = _ON_JOBS.get(method)
-        return None if operation is None else (operation, None)
-    found = _JOB_PATH.match(path)
-    operation = None if found is None else _ON_A_JOB.get((method, found["action"]))
-    return None if operation is None or found is None else (operation, found["job_id"])
 
-
-def is_known_path(path: str) -> bool:
-    """Whether ``path`` is a jobs path at all (to tell ``405`` from ``404``)."""
-    return path in _JOBS_PATHS or _JOB_PATH.match(path) is not None
+    response: ApiResponse
+    unhandled: bool
 
 
 def _json(status_code: int, body: Any) -> ApiResponse:
@@ -126,39 +155,93 @@ def _json(status_code: int, body: Any) -> ApiResponse:
 
 
 class JobsApi:
-    """Answers the five operations from a :class:`~pytest_classifierjobs.store.JobStore`."""
+    """Answers the five operations from a :class:`~pytest_classifierjobs.store.JobStore`.
 
-    def __init__(self, store: JobStore, *, require_auth: bool = True) -> None:
+    ``require_auth`` answers ``401`` without a bearer token; ``api_keys``, when given, are the
+    only tokens accepted. ``validation`` is ``"server"`` or ``"strict"``
+    (:mod:`pytest_classifierjobs.validation`). ``base_models`` are the models a classifier job
+    may fine-tune (``None``: any).
+    """
+
+    def __init__(
+        self,
+        store: JobStore,
+        *,
+        require_auth: bool = True,
+        api_keys: Collection[str] | None = None,
+        validation: ValidationMode = "server",
+        base_models: Collection[str] | None = CLASSIFIER_BASE_MODELS,
+    ) -> None:
+        if api_keys is not None and not require_auth:
+            raise ValueError("api_keys needs require_auth=True: without it no key is checked")
         self.store = store
         self.require_auth = require_auth
+        self.api_keys = None if api_keys is None else frozenset(api_keys)
+        self.reader = RequestReader(validation)
+        self.base_models = None if base_models is None else frozenset(base_models)
         self._encoded: dict[str, tuple[ClassifierDetailedJobOut, ApiResponse]] = {}
         self._cache_lock = threading.Lock()
 
+    def route(self, request: ApiRequest) -> RouteMatch | Unrouted:
+        """The operation ``request`` is, or the router's answer when it is none."""
+        placed = _ROUTER.resolve(request.method, request.path)
+        if isinstance(placed, RouteMatch):
+            return placed
+        if isinstance(placed, MethodNotAllowed):
+            answer = ApiResponse(
+                status_code=405,
+                body={"detail": "Method Not Allowed"},
+                headers={"Allow": placed.allow},
+            )
+            return Unrouted(answer, unhandled=True)
+        if isinstance(placed, Redirect):
+            location = redirect_location(request.root, placed.path, request.query_string)
+            answer = ApiResponse(
+                status_code=307, body=None, headers={"location": location}, encoded=b""
+            )
+            return Unrouted(answer, unhandled=False)
+        return Unrouted(_json(404, {"detail": "Not Found"}), unhandled=True)
+
     def handle(self, request: ApiRequest) -> ApiResponse:
-        """Answer ``request``; a request that is no operation gets ``404`` or ``405``."""
-        matched = match_operation(request.method, request.path)
-        if matched is None:
-            if is_known_path(request.path):
-                return _json(405, {"detail": "Method Not Allowed"})
-            return _json(404, {"detail": "Not Found"})
-        operation, job_id = matched
-        return self.answer(operation, request, job_id)
+        """Answer ``request``, whatever it is."""
+        routed = self.route(request)
+        if isinstance(routed, Unrouted):
+            return routed.response
+        return self.answer(routed, request)
 
-    def answer(self, operation: Operation, request: ApiRequest, job_id: str | None) -> ApiResponse:
-        """Answer ``request`` as ``operation`` (already matched, with its job id)."""
-        if self.require_auth and not _has_bearer_token(request.headers):
+    def answer(self, match: RouteMatch, request: ApiRequest) -> ApiResponse:
+        """Answer ``request`` as the operation it was matched to."""
+        if self.require_auth and not self._authorized(request.headers):
             return _json(401, {"detail": "Unauthorized"})
-        if operation == "list":
-            return self._list(request)
-        if operation == "create":
-            return self._create(request)
-        assert job_id is not None  # the three job operations always match an id
-        return self._on_a_job(operation, job_id)
+        try:
+            if match.operation == "list":
+                query = self.reader.list_query(request.query)
+                return _json(200, to_wire(self.store.list_jobs(query)))
+            if match.operation == "create":
+                return self._create(request)
+            return self._on_a_job(match.operation, self.reader.job_id(match.params["job_id"]))
+        except RequestRefused as refused:
+            return _json(refused.status_code, refused.body)
 
-    def _on_a_job(self, operation: Operation, path_id: str) -> ApiResponse:
-        job_id = parse_job_id(path_id)  # any spelling of a UUID names the same job
-        if not isinstance(job_id, str):
-            return _json(422, validation_error_body([job_id]))
+    def _authorized(self, headers: Mapping[str, str]) -> bool:
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return False
+        return self.api_keys is None or token in self.api_keys
+
+    def _create(self, request: ApiRequest) -> ApiResponse:
+        asked = self.reader.create(request.query, request.headers, request.body)
+        job = asked.job
+        if job.job_type != "classifier":
+            return _json(422, {"detail": COMPLETION_REFUSED})
+        if self.base_models is not None and job.model not in self.base_models:
+            return _json(422, {"detail": CLASSIFIER_MODEL_REFUSED})
+        if asked.dry_run:
+            return _json(200, to_wire(self.store.estimate(job, details=DRY_RUN_DETAILS)))
+        return _json(200, to_wire(self.store.create_job(job)))
+
+    def _on_a_job(self, operation: str, job_id: str) -> ApiResponse:
         store = self.store
         action = {"get": store.get_job, "start": store.start_job, "cancel": store.cancel_job}
         try:
@@ -182,20 +265,3 @@ class JobsApi:
         with self._cache_lock:
             self._encoded[job.id] = (job, answer)
         return answer
-
-    def _list(self, request: ApiRequest) -> ApiResponse:
-        query = parse_list_query(request.query)
-        if isinstance(query, list):
-            return _json(422, validation_error_body(query))
-        return _json(200, to_wire(self.store.list_jobs(query)))
-
-    def _create(self, request: ApiRequest) -> ApiResponse:
-        job_in = parse_create_body(request.body)
-        if isinstance(job_in, list):
-            return _json(422, validation_error_body(job_in))
-        return _json(200, to_wire(self.store.create_job(job_in)))
-
-
-def _has_bearer_token(headers: Mapping[str, str]) -> bool:
-    scheme, _, token = headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(token.strip())

@@ -122,7 +122,7 @@ def _draft(rng: Random, overrides: Mapping[str, Any], nullables: bool | None) ->
 
     draft = _Draft(
         id=progression.new_uuid(rng),
-        model=rng.choice(progression.BASE_MODELS),
+        model=rng.choice(progression.CLASSIFIER_BASE_MODELS),
         auto_start=rng.random() < 0.3,
         created_at=rng.randint(progression.EARLIEST, progression.LATEST),
         training_files=[progression.new_uuid(rng) for _ in range(rng.choice((1, 1, 2)))],
@@ -433,7 +433,8 @@ class JobMetadataOutFactory(_SingleBuild[JobMetadataOut], AttrsFactory[JobMetada
 
     @staticmethod
     def _one(rng: Random) -> JobMetadataOut:
-        return progression.estimate(rng, rng.randint(10, 100))
+        hyperparameters = progression.training_parameters(rng)
+        return progression.validated_plan(rng, hyperparameters)[1]
 
 
 class WandbIntegrationOutFactory(
@@ -508,7 +509,7 @@ class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
     def _one(rng: Random) -> JobIn:
         targeted = rng.random() < 0.5
         return JobIn(
-            model=rng.choice(progression.BASE_MODELS),
+            model=rng.choice(progression.CLASSIFIER_BASE_MODELS),
             hyperparameters=ClassifierTrainingParametersIn(
                 training_steps=rng.randint(10, 100), learning_rate=rng.choice((1e-5, 4e-5, 1e-4))
             ),

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import attrs
 import httpx
 
-from .api import OPERATIONS, Operation
+from .api import OPERATIONS
 
 __all__ = [
     "ALL_OPERATIONS",
@@ -140,7 +140,7 @@ class FaultQueue:
         with self._lock:
             self._queued.append(_Queued(operation, fault, times))
 
-    def take(self, operation: Operation) -> Fault | None:
+    def take(self, operation: str) -> Fault | None:
         """The fault that this call of ``operation`` gets, if any; counts it as used."""
         with self._lock:
             for queued in self._queued:

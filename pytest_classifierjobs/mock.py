@@ -1,11 +1,13 @@
 """``ClassifierJobsMock``: the fake jobs API on a respx router, usable with or without pytest.
 
-While it is active, every httpx request to the base URL is answered by the fake (see
-``api.py``) and never reaches the network; requests to other hosts pass through untouched. A
-request under the base URL that is no operation is answered ``404``/``405`` like the real server
-and kept in :attr:`ClassifierJobsMock.unhandled`, and so is any request to
-``https://api.mistral.ai`` while the fake serves another base URL: the pytest fixture then fails
-the test, even when the code under test swallowed the error.
+While it is active, every httpx request to the base URL is answered by the fake and never
+reaches the network; requests to other hosts pass through untouched. One respx route takes
+everything under the base URL and hands it to the fake's router (``api.py``), which places it as
+the real server's Starlette router would: an operation, or the router's own ``404``/``405``/
+``307``. The ``404`` and ``405`` requests are kept in :attr:`ClassifierJobsMock.unhandled`, and
+so is any request to ``https://api.mistral.ai`` while the fake serves another base URL: the
+pytest fixture then fails the test, even when the code under test swallowed the error. Each
+operation also has a respx route of its own that only counts its calls (:attr:`routes`).
 
 respx tries its started routers in the order they were started: a router started before this
 mock (respx's ``respx_mock`` fixture, for instance) answers first, so a test's own route for a
@@ -23,11 +25,10 @@ import math
 import re
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
 from typing import Any
-from urllib.parse import unquote
 
 import attrs
 import httpx
@@ -35,19 +36,23 @@ import respx
 from respx.models import AllMockedAssertionError
 
 from .api import (
-    JOBS_PATH,
+    JOB_ROUTES,
     OPERATIONS,
     ApiRequest,
     ApiResponse,
     JobsApi,
     Operation,
+    Unrouted,
 )
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import ALL_OPERATIONS, Fault, FaultQueue, default_body, rate_limit_headers
 from .lifecycle import coherence_violations
 from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+from .progression import CLASSIFIER_BASE_MODELS
+from .routing import RouteMatch
 from .settings import DEFAULT_BASE_URL
 from .store import JobNotFoundError, JobStore, Progression
+from .validation import ValidationMode
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
 
@@ -103,6 +108,9 @@ class ClassifierJobsMock:
         progression: Progression = "per_get",
         outcome: ClassifierJobOutStatus | str = ClassifierJobOutStatus.SUCCESS,
         factory: type[ClassifierDetailedJobOutFactory] | None = None,
+        api_keys: Collection[str] | None = None,
+        validation: ValidationMode = "server",
+        base_models: Collection[str] | None = CLASSIFIER_BASE_MODELS,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in {"http", "https"} or not parsed.host:
@@ -122,7 +130,13 @@ class ClassifierJobsMock:
             rng=Random(seeds.getrandbits(64)), progression=progression, outcome=outcome
         )
         #: The handlers of the five operations, shared with the live server.
-        self.api = JobsApi(self.store, require_auth=require_auth)
+        self.api = JobsApi(
+            self.store,
+            require_auth=require_auth,
+            api_keys=api_keys,
+            validation=validation,
+            base_models=base_models,
+        )
         self._unhandled: list[httpx.Request] = []
         self._lock = threading.Lock()
         #: The faults set on this fake, in the order they were set.
@@ -340,57 +354,67 @@ class ClassifierJobsMock:
     # --- respx wiring -------------------------------------------------------------------------
 
     def _add_routes(self) -> dict[Operation, respx.Route]:
-        jobs = f"{self.base_url}{JOBS_PATH}"
-        job = rf"{re.escape(jobs)}/(?P<job_id>[^/?]+)"
-        patterns: dict[Operation, dict[str, Any]] = {
-            "list": {"method": "GET", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
-            "create": {"method": "POST", "url__regex": rf"^{re.escape(jobs)}/?(\?.*)?$"},
-            "get": {"method": "GET", "url__regex": rf"^{job}(\?.*)?$"},
-            "start": {"method": "POST", "url__regex": rf"^{job}/start(\?.*)?$"},
-            "cancel": {"method": "POST", "url__regex": rf"^{job}/cancel(\?.*)?$"},
-        }
-        routes: dict[Operation, respx.Route] = {}
-        for operation in OPERATIONS:
-            routes[operation] = self.router.route(name=operation, **patterns[operation]).mock(
-                side_effect=self._answerer(operation)
-            )
-        # Everything else under the base URL, and under the real API's host even when the base
-        # URL is another one, is answered here: nothing meant for Mistral leaves the process.
+        # Everything under the base URL, and under the real API's host even when the base URL is
+        # another one, goes to one route that places it as the real server would: nothing meant
+        # for Mistral leaves the process. Other hosts reach the last route, which lets them be.
         guarded = {self.base_url, DEFAULT_BASE_URL}
         pattern = "|".join(re.escape(url) for url in sorted(guarded))
-        self.router.route(url__regex=rf"^({pattern})(/.*)?$", name="unhandled").mock(
-            side_effect=self._unhandled_request
+        self.router.route(url__regex=rf"^({pattern})(/.*)?$", name="classifierjobs").mock(
+            side_effect=self._dispatch
         )
         self.router.route(name="elsewhere").mock(side_effect=self._elsewhere)
-        return routes
+        # One route per operation that only counts its calls (``routes``): the router above
+        # answers them. They live on a router that is never started.
+        recorder = respx.Router(assert_all_called=False)
+        by_operation = {route.operation: route for route in JOB_ROUTES}
+        return {
+            operation: recorder.route(
+                name=operation,
+                method=by_operation[operation].method,
+                path__regex=rf"^{re.escape(self._prefix)}{by_operation[operation].regex.pattern[1:]}",
+            )
+            for operation in OPERATIONS
+        }
 
-    def _answerer(self, operation: Operation) -> Any:
-        def answer(request: httpx.Request, job_id: str | None = None) -> Any:
-            # The route matched the encoded URL; the server reads the decoded path.
-            job_id = None if job_id is None else unquote(job_id)
-            fault = self.faults.take(operation)
-            if fault is None:
-                return self._answer(operation, request, job_id)
-            if fault.delay and _IN_ASYNC.get():
-                # An async client awaits the delay, so the event loop keeps running.
-                return self._delayed(fault, operation, request, job_id)
-            if fault.delay:
-                time.sleep(fault.delay)
-            return self._faulty_answer(fault, operation, request, job_id)
+    def _dispatch(self, request: httpx.Request) -> Any:
+        if not str(request.url).startswith(self.base_url):
+            # The real API's host while the fake serves another base URL: a request the code
+            # under test should not make here.
+            self._record_unhandled(request)
+            not_found = ApiResponse(status_code=404, body={"detail": "Not Found"})
+            return to_httpx_response(not_found, head=request.method == "HEAD")
+        api_request = self._api_request(request)
+        call = self._take(api_request, request)
+        if isinstance(call, ApiResponse):
+            return to_httpx_response(call, head=request.method == "HEAD")
+        match, fault = call
+        if fault is not None and fault.delay and _IN_ASYNC.get():
+            # An async client awaits the delay, so the event loop keeps running.
+            return self._delayed(match, fault, api_request, request)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        return self._finish(match, fault, api_request, request)
 
-        return answer
+    def _take(
+        self, api_request: ApiRequest, request: httpx.Request
+    ) -> ApiResponse | tuple[RouteMatch, Fault | None]:
+        """Place a request: the router's own answer, or its operation and the fault it gets.
 
-    def _answer(
-        self, operation: Operation, request: httpx.Request, job_id: str | None
-    ) -> httpx.Response:
-        return to_httpx_response(self.api.answer(operation, self._api_request(request), job_id))
+        Both transports start here; a request that is no operation is recorded as unhandled.
+        """
+        routed = self.api.route(api_request)
+        if isinstance(routed, Unrouted):
+            if routed.unhandled:
+                self._record_unhandled(request)
+            return routed.response
+        return routed, self.faults.take(routed.operation)
 
-    def _fault_response(
-        self, fault: Fault, operation: Operation, request: ApiRequest, job_id: str | None
+    def _respond(
+        self, match: RouteMatch, fault: Fault | None, api_request: ApiRequest
     ) -> ApiResponse:
-        """What ``fault`` answers (after its delay; not for exception faults)."""
-        if fault.status_code is None:  # a delay alone: then the normal answer
-            return self.api.answer(operation, request, job_id)
+        """The answer to an operation: the fault's (after its delay), else the fake's."""
+        if fault is None or fault.status_code is None:  # no fault, or a delay alone
+            return self.api.answer(match, api_request)
         if fault.status_code in _NO_BODY or fault.status_code < 200:
             return ApiResponse(
                 status_code=fault.status_code, body=None, headers=fault.headers, encoded=b""
@@ -398,49 +422,52 @@ class ClassifierJobsMock:
         body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
         return ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
 
+    async def _delayed(
+        self, match: RouteMatch, fault: Fault, api_request: ApiRequest, request: httpx.Request
+    ) -> httpx.Response:
+        await asyncio.sleep(fault.delay)
+        return self._finish(match, fault, api_request, request)
+
+    def _finish(
+        self,
+        match: RouteMatch,
+        fault: Fault | None,
+        api_request: ApiRequest,
+        request: httpx.Request,
+    ) -> httpx.Response:
+        if fault is not None and fault.exception is not None:
+            self._record_call(match.operation, request, None)
+            raise fault.exception_for(request)
+        response = to_httpx_response(self._respond(match, fault, api_request))
+        self._record_call(match.operation, request, response)
+        return response
+
     def _record_call(
-        self, operation: Operation, request: httpx.Request, response: httpx.Response | None
+        self, operation: str, request: httpx.Request, response: httpx.Response | None
     ) -> None:
-        """Count a call answered elsewhere (the live server) on the operation's route."""
+        """Count a call of ``operation`` on its route (both transports record here)."""
         with self._lock:
-            self._routes[operation].calls.record(request, response)
+            self._routes[operation].calls.record(request, response)  # type: ignore[index]
 
     def _record_unhandled(self, request: httpx.Request) -> None:
         """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""
         with self._lock:
             self._unhandled.append(request)
 
-    async def _delayed(
-        self, fault: Fault, operation: Operation, request: httpx.Request, job_id: str | None
-    ) -> httpx.Response:
-        await asyncio.sleep(fault.delay)
-        return self._faulty_answer(fault, operation, request, job_id)
-
-    def _faulty_answer(
-        self, fault: Fault, operation: Operation, request: httpx.Request, job_id: str | None
-    ) -> httpx.Response:
-        if fault.exception is not None:
-            raise fault.exception_for(request)
-        return to_httpx_response(
-            self._fault_response(fault, operation, self._api_request(request), job_id)
-        )
-
     def _api_request(self, request: httpx.Request) -> ApiRequest:
+        headers: dict[str, str] = {}
+        for name, value in request.headers.multi_items():
+            headers.setdefault(name.lower(), value)  # the first of a repeated header counts
+        url = request.url
         return ApiRequest(
             method=request.method,
-            path=request.url.path[len(self._prefix) :],
-            query=request.url.params.multi_items(),
-            headers={name.lower(): value for name, value in request.headers.items()},
+            path=url.path[len(self._prefix) :],
+            query=url.params.multi_items(),
+            query_string=url.query.decode("ascii"),
+            headers=headers,
             body=request.read(),
+            root=f"{url.scheme}://{url.netloc.decode('ascii')}{self._prefix}",
         )
-
-    def _unhandled_request(self, request: httpx.Request) -> httpx.Response:
-        self._record_unhandled(request)
-        if not str(request.url).startswith(self.base_url):
-            # The real API's host while the fake serves another base URL: a request the code
-            # under test should not make here.
-            return to_httpx_response(ApiResponse(status_code=404, body={"detail": "Not Found"}))
-        return to_httpx_response(self.api.handle(self._api_request(request)))
 
     def _elsewhere(self, request: httpx.Request) -> httpx.Request:
         # Other hosts are not the fake's business. Alone, it lets them through; beside other
@@ -526,7 +553,13 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
     return factory
 
 
-def to_httpx_response(response: ApiResponse) -> httpx.Response:
-    """``response`` as httpx hands it to a client (the live server records its calls so too)."""
+def to_httpx_response(response: ApiResponse, *, head: bool = False) -> httpx.Response:
+    """``response`` as httpx hands it to a client (the live server records its calls so too).
+
+    The answer to a ``HEAD`` has the headers of the answer to a ``GET`` and no body (RFC 9110).
+    """
     content, headers = response.wire()
+    if head:
+        headers["Content-Length"] = str(len(content))
+        return httpx.Response(response.status_code, headers=headers)
     return httpx.Response(response.status_code, content=content, headers=headers)

@@ -36,8 +36,10 @@ from .models import (
 
 S = ClassifierJobOutStatus
 
-# Base models the classifier guide fine-tunes (platform-docs-public classifier_factory.md).
-BASE_MODELS = ("ministral-3b-latest", "ministral-3b-latest", "ministral-8b-latest")
+#: The base models a classifier job may fine-tune: "Currently, the classifier factory supports
+#: ministral-3b" (platform-docs-public, the fine-tuning FAQ), whose guide and the cookbook's
+#: recorded jobs use ``ministral-3b-latest``.
+CLASSIFIER_BASE_MODELS = ("ministral-3b-latest",)
 # The jobs API existed from mid-2024 until its retirement in July 2026 (contract, section 0).
 EARLIEST = int(datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp())
 LATEST = int(datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp())
@@ -51,9 +53,18 @@ TARGETS = {
 }
 TARGET_NAMES = tuple(TARGETS)
 _SLUG = "abcdefghijklmnopqrstuvwxyz0123456789"
-_TOKENS_PER_STEP = (65536, 131072)  # observed in the cookbook and in the contract's examples
 SEQ_LEN = 16384  # the server's default, observed in every sample
-_EUR_PER_MILLION_TOKENS = 0.5  # chosen: makes the cookbook's 6.5M-token job cost about 3.3 EUR
+# The estimate's formulas, each fitted to the three classifier jobs the cookbook recorded
+# (contract "mistral-workflow-api.md", section 4, "Token figures"):
+#: Tokens per training step: 65,536 in all three jobs (seq_len 16,384).
+TRAIN_TOKENS_PER_STEP = 65536
+# train_tokens = steps x 65,536, exactly; epochs = train_tokens / data_tokens, exactly;
+# cost = 0.5 EUR per million train tokens, rounded up to the cent (3.28, 6.56, 8.2 EUR);
+# trained_tokens at SUCCESS = steps x seq_len (1,638,400 for 100 steps of 16,384).
+_EUR_CENTS_PER_MILLION_TOKENS = 50
+# Tokens of training data a job draws when the fake has not read its files: the range of the
+# three recorded jobs (137,274 to 2,554,120), widened.
+DATA_TOKENS = (20_000, 3_000_000)
 STATUS_UPDATED = "status-updated"
 
 # Seconds a step takes after the one before it: (low, high). Training is timed by its estimate.
@@ -94,19 +105,45 @@ def training_parameters(rng: Random) -> ClassifierTrainingParameters:
     )
 
 
-def estimate(rng: Random, steps: int | None) -> JobMetadataOut:
-    """The cost and duration estimate that validation fills in."""
-    per_step = rng.choice(_TOKENS_PER_STEP)
-    train_tokens = (steps or 100) * per_step
-    return JobMetadataOut(
-        expected_duration_seconds=(steps or 100) * rng.randint(3, 6),
-        cost=max(0.01, round(train_tokens / 1e6 * _EUR_PER_MILLION_TOKENS, 2)),
+def cost_of(train_tokens: int) -> float:
+    """The estimated cost in EUR: 0.5 EUR per million train tokens, rounded up to the cent.
+
+    >>> cost_of(6_553_600), cost_of(13_107_200), cost_of(16_384_000)
+    (3.28, 6.56, 8.2)
+    """
+    cents = -(-train_tokens * _EUR_CENTS_PER_MILLION_TOKENS // 1_000_000)
+    return cents / 100
+
+
+def validated_plan(
+    rng: Random, hp: ClassifierTrainingParameters, data_tokens: int | None = None
+) -> tuple[ClassifierTrainingParameters, JobMetadataOut]:
+    """What validation works out: the steps, the epochs and the estimate (``metadata``).
+
+    ``data_tokens`` is the size of the training data, drawn from :data:`DATA_TOKENS` when not
+    given. A job asked for ``epochs`` instead of steps gets the steps that cover them (inferred
+    from the recorded ``epochs = train_tokens / data_tokens``) and keeps the epochs it asked for;
+    a job asked for neither gets a drawn number of steps. A job without ``epochs`` gets
+    ``train_tokens / data_tokens``, as the three recorded jobs did.
+    """
+    data_tokens = rng.randint(*DATA_TOKENS) if data_tokens is None else data_tokens
+    steps = hp.training_steps
+    if steps is None and hp.epochs is not None:
+        steps = max(1, math.ceil(hp.epochs * data_tokens / TRAIN_TOKENS_PER_STEP))
+    elif steps is None:
+        steps = rng.randint(10, 100)
+    train_tokens = steps * TRAIN_TOKENS_PER_STEP
+    metadata = JobMetadataOut(
+        expected_duration_seconds=steps * rng.randint(3, 6),
+        cost=cost_of(train_tokens),
         cost_currency="EUR",
-        train_tokens_per_step=per_step,
+        train_tokens_per_step=TRAIN_TOKENS_PER_STEP,
         train_tokens=train_tokens,
-        data_tokens=rng.randint(20_000, 2_000_000),
+        data_tokens=data_tokens,
         estimated_start_time=None,
     )
+    epochs = train_tokens / data_tokens if hp.epochs is None else hp.epochs
+    return attrs.evolve(hp, training_steps=steps, epochs=epochs), metadata
 
 
 def target(rng: Random, name: str | None = None) -> ClassifierTargetOut:
@@ -192,13 +229,15 @@ def take_step(
     *,
     targets: list[ClassifierTargetOut] | None = None,
     account: str | None = None,
+    data_tokens: int | None = None,
 ) -> tuple[ClassifierDetailedJobOut, Progress]:
     """Move ``job`` (at ``progress``) to ``status`` as the server would.
 
     Raises :class:`~pytest_classifierjobs.lifecycle.IllegalTransitionError` for a step the
     transition graph forbids. ``targets`` are used at validation instead of drawn ones (the
     server echoes what the request asked for); ``account`` is the 8-hex account id of the
-    fine-tuned model's name, drawn when not given.
+    fine-tuned model's name, drawn when not given; ``data_tokens`` is the size of the training
+    data that validation reads (:func:`validated_plan`).
     """
     after = progress.advance(status)
     new = after.status
@@ -221,7 +260,7 @@ def take_step(
         EventOut(name=STATUS_UPDATED, created_at=now, data={"status": new.value}),
     ]
     if new is S.VALIDATED:
-        _validate(job, changes, rng, targets)
+        _validate(job, changes, rng, targets, data_tokens)
     elif new is S.RUNNING:
         now = _start_training(job, changes, rng, now)
     elif new is S.SUCCESS:
@@ -235,16 +274,11 @@ def _validate(
     changes: dict[str, Any],
     rng: Random,
     targets: list[ClassifierTargetOut] | None,
+    data_tokens: int | None,
 ) -> None:
-    hp = job.hyperparameters
-    if hp.training_steps is None:  # asked for epochs instead: the server derives the steps
-        hp = attrs.evolve(hp, training_steps=rng.randint(10, 100))
-    metadata = estimate(rng, hp.training_steps)
-    if hp.epochs is None:
-        tokens = metadata.train_tokens or 1
-        hp = attrs.evolve(hp, epochs=round(tokens / (metadata.data_tokens or tokens), 6))
-    changes["hyperparameters"] = hp
-    changes["metadata"] = metadata
+    changes["hyperparameters"], changes["metadata"] = validated_plan(
+        rng, job.hyperparameters, data_tokens
+    )
     if not job.classifier_targets:
         names = rng.sample(TARGET_NAMES, rng.choice((1, 1, 2)))
         changes["classifier_targets"] = targets or [target(rng, name) for name in names]
@@ -315,7 +349,5 @@ def _succeed(
     changes["fine_tuned_model"] = (
         f"ft:classifier:{job.model}:{account}:{created:%Y%m%d}:{job.id[:8]}"
     )
-    metadata = job.metadata
-    steps = job.hyperparameters.training_steps or 1
-    per_step = (metadata and metadata.train_tokens_per_step) or _TOKENS_PER_STEP[0]
-    changes["trained_tokens"] = steps * per_step
+    hp = job.hyperparameters
+    changes["trained_tokens"] = (hp.training_steps or 1) * (hp.seq_len or SEQ_LEN)

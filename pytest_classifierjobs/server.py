@@ -25,10 +25,9 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-import attrs
 import httpx
 
-from .api import ApiRequest, ApiResponse, match_operation
+from .api import ApiRequest, ApiResponse
 from .mock import ClassifierJobsMock
 
 __all__ = ["MAX_BODY_BYTES", "LiveServer"]
@@ -154,6 +153,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "pytest-classifierjobs"
     sys_version = ""
     timeout = _IDLE_SECONDS
+    # Headers and body go out in two writes: with Nagle's algorithm on, the second one waits
+    # for the client's delayed ACK, some 40 ms per answer on a kept-alive connection.
+    disable_nagle_algorithm = True
     server: _Server
 
     def version_string(self) -> str:
@@ -183,26 +185,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.close_connection = True
         self._send(ApiResponse(status_code=code, body={"detail": detail}))
 
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def do_HEAD(self) -> None:
-        self._serve()
-
-    def do_OPTIONS(self) -> None:
-        self._serve()
+    def __getattr__(self, name: str) -> Any:
+        # The base class answers 501 to a method it has no do_<METHOD> for; the real server's
+        # router places any method (405 where the path is known, 404 elsewhere), and so does
+        # this one.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def _serve(self) -> None:
         body = self._read_body()
@@ -214,44 +203,45 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except ValueError as error:  # an absolute-form target urllib cannot read
             self.send_error(400, f"Bad request target ({error})")
             return
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name.lower(), value)  # the first of a repeated header counts
+        # The server answers at its root, whatever the mock's base URL; uvicorn hands the router
+        # the percent-decoded path, as unquote() decodes it.
         request = ApiRequest(
             method=self.command,
             path=unquote(split.path),
             query=httpx.QueryParams(split.query).multi_items(),
-            headers={name.lower(): value for name, value in self.headers.items()},
+            query_string=split.query,
+            headers=headers,
             body=body,
+            root=f"http://{headers.get('host') or self.server.url_host}",
         )
-        # Matched on the path as sent, as the respx routes are: an encoded "/" stays in the id.
         # The mock's underscored helpers are shared with this module only: one fake, two
         # transports (respx in-process, and this server).
-        matched = match_operation(self.command, split.path)
-        if matched is None:
-            mock._record_unhandled(self._as_httpx(split, body))
-            self._send(mock.api.handle(attrs.evolve(request, path=split.path)))
+        recorded = self._as_httpx(split, body)
+        call = mock._take(request, recorded)
+        if isinstance(call, ApiResponse):
+            self._send(call)
             return
-        operation, raw_id = matched
-        job_id = None if raw_id is None else unquote(raw_id)
-        fault = mock.faults.take(operation)
+        match, fault = call
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is not None and fault.exception is not None:  # a network failure: no answer
-            mock._record_call(operation, self._as_httpx(split, body), None)
+            mock._record_call(match.operation, recorded, None)
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return
-        if fault is None:
-            answer = mock.api.answer(operation, request, job_id)
-        else:
-            answer = mock._fault_response(fault, operation, request, job_id)
-        content, headers = answer.wire()  # encoded once, for the record and the client
+        answer = mock._respond(match, fault, request)
+        content, answer_headers = answer.wire()  # encoded once, for the record and the client
         # Recorded on the operation's route, as the in-process fake records: call_count counts
         # the live server's calls too.
         mock._record_call(
-            operation,
-            self._as_httpx(split, body),
-            httpx.Response(answer.status_code, content=content, headers=headers),
+            match.operation,
+            recorded,
+            httpx.Response(answer.status_code, content=content, headers=answer_headers),
         )
-        self._write(answer.status_code, content, headers)
+        self._write(answer.status_code, content, answer_headers)
 
     def _read_body(self) -> bytes | None:
         """The request body, or ``None`` when it was refused (and answered)."""

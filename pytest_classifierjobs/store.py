@@ -45,18 +45,21 @@ from .models import (
     ClassifierTrainingParameters,
     JobIn,
     JobsOut,
+    LegacyJobMetadataOut,
+    ListQuery,
     WandbIntegrationOut,
     parse_status,
 )
 from .progression import (
+    DATA_TOKENS,
     EARLIEST,
     LATEST,
     SEQ_LEN,
     fresh_job,
     new_uuid,
     take_step,
+    validated_plan,
 )
-from .validation import ListQuery
 
 __all__ = [
     "OUTCOMES",
@@ -123,6 +126,7 @@ class _Entry:
     plan: deque[ClassifierJobOutStatus] = attrs.Factory(deque)
     scripted: bool = False
     targets: list[ClassifierTargetOut] | None = None
+    data_tokens: int | None = None
 
 
 class JobStore:
@@ -157,6 +161,7 @@ class JobStore:
         self.outcome = parsed_outcome
         self._clock = clock if clock is not None else rng.randint(EARLIEST, LATEST)
         self._account = f"{rng.getrandbits(32):08x}"
+        self._data_salt = rng.getrandbits(64)
         self._entries: dict[str, _Entry] = {}
         # Ties in created_at list in the order jobs were stored; a replaced job counts as new.
         self._order = itertools.count()
@@ -226,7 +231,8 @@ class JobStore:
                 reverse=True,
             )
         start = query.page * query.page_size
-        page = found[start : start + query.page_size]
+        # The server's answer to a negative page or size is unknown: an empty page (chosen).
+        page = found[start : start + query.page_size] if start >= 0 else []
         return JobsOut(total=len(found), data=[job.summary() for job, _ in page])
 
     def create_job(self, request: JobIn) -> ClassifierJobOut:
@@ -255,9 +261,28 @@ class JobStore:
             )
             entry = _Entry(job=job, progress=Progress(), order=next(self._order))
             entry.targets = _requested_targets(request)
+            entry.data_tokens = self._data_tokens(request)
             entry.plan = deque(self._plan_from_creation(job.auto_start))
             self._entries[job.id] = entry
             return job.summary()
+
+    def estimate(self, request: JobIn, *, details: str) -> LegacyJobMetadataOut:
+        """What validation would estimate for ``request``, with nothing stored (a dry run)."""
+        with self._lock:
+            hp, metadata = validated_plan(
+                self._rng, _server_defaults(request), self._data_tokens(request)
+            )
+        return LegacyJobMetadataOut(
+            details=details,
+            expected_duration_seconds=metadata.expected_duration_seconds,
+            cost=metadata.cost,
+            cost_currency=metadata.cost_currency,
+            train_tokens_per_step=metadata.train_tokens_per_step,
+            train_tokens=metadata.train_tokens,
+            data_tokens=metadata.data_tokens,
+            epochs=hp.epochs,
+            training_steps=hp.training_steps,
+        )
 
     def get_job(self, job_id: str) -> ClassifierDetailedJobOut:
         """The job, after the step a GET takes (see the module docstring)."""
@@ -325,9 +350,15 @@ class JobStore:
             self._rng,
             targets=entry.targets,
             account=self._account,
+            data_tokens=entry.data_tokens,
         )
         if not entry.plan:
             entry.scripted = False
+
+    def _data_tokens(self, request: JobIn) -> int:
+        """The size of the request's training data: the same files give the same size."""
+        files = ",".join(sorted(f.file_id for f in request.training_files))
+        return Random(f"{self._data_salt}:{files}").randint(*DATA_TOKENS)
 
     def _plan_from_creation(self, auto_start: bool) -> list[ClassifierJobOutStatus]:
         if self.outcome is S.FAILED_VALIDATION:

@@ -85,12 +85,14 @@ def test_a_successful_job_is_named_and_trained_like_the_observed_ones() -> None:
     assert (prefix, date, short_id) == ("ft:classifier:ministral-3b-latest", "20250416", "db22ea7e")
     assert len(account) == 8
     int(account, 16)
+    # The recorded figures of that job: 100 steps of 65,536 tokens, 3.28 EUR, and trained
+    # tokens of 100 x seq_len (contract "mistral-workflow-api.md", section 4).
     assert job.metadata is not None
-    assert (
-        job.trained_tokens
-        == job.metadata.train_tokens
-        == 100 * (job.metadata.train_tokens_per_step or 0)
-    )
+    assert (job.metadata.train_tokens_per_step, job.metadata.train_tokens) == (65536, 6_553_600)
+    assert job.metadata.cost == 3.28
+    assert job.metadata.data_tokens is not None
+    assert job.hyperparameters.epochs == 6_553_600 / job.metadata.data_tokens
+    assert job.trained_tokens == 1_638_400
     assert [c.step_number for c in job.checkpoints] == list(range(100, 0, -1))
     assert _event_statuses(job) == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
     assert job.events[0].created_at == job.created_at == 1744814706

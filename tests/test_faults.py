@@ -80,12 +80,17 @@ def request_of(operation: Operation, job_id: str) -> tuple[str, str, bytes | Non
 
 def send(client: httpx.Client, operation: Operation, job_id: str) -> httpx.Response:
     method, url, content = request_of(operation, job_id)
-    return client.request(method, url, content=content)
+    return client.request(method, url, content=content, headers=_content_type(content))
 
 
 async def asend(client: httpx.AsyncClient, operation: Operation, job_id: str) -> httpx.Response:
     method, url, content = request_of(operation, job_id)
-    return await client.request(method, url, content=content)
+    return await client.request(method, url, content=content, headers=_content_type(content))
+
+
+def _content_type(content: bytes | None) -> dict[str, str]:
+    # A body is JSON only with a JSON content type, as FastAPI reads it.
+    return {} if content is None else {"Content-Type": "application/json"}
 
 
 def run_async(body: Callable[[httpx.AsyncClient], Awaitable[Any]]) -> Any:

@@ -179,7 +179,9 @@ def test_routes_map_each_operation_to_its_respx_route_with_call_counts() -> None
         }
         job_id = create(client)["id"]
         client.get(JOBS, headers=AUTH)
-        client.get(f"{JOBS}/", params={"page": 0}, headers=AUTH)
+        redirected = client.get(f"{JOBS}/", params={"page": 0}, headers=AUTH)
+        assert redirected.status_code == 307  # to the list; this client does not follow it
+        client.get(JOBS, params={"page": 0}, headers=AUTH)
         get(client, job_id)
         get(client, job_id)
         get(client, job_id)
@@ -241,7 +243,7 @@ def test_every_operation_answers_through_httpx() -> None:
         pytest.param("PUT", JOBS, 405, "Method Not Allowed", id="PUT-jobs"),
         pytest.param("GET", f"{JOBS}/{UNKNOWN}/start", 405, "Method Not Allowed", id="GET-start"),
         pytest.param("POST", f"{JOBS}/{UNKNOWN}/stop", 404, "Not Found", id="unknown-action"),
-        pytest.param("GET", f"{JOBS}/{UNKNOWN}/", 404, "Not Found", id="job-trailing-slash"),
+        pytest.param("GET", f"{JOBS}/{UNKNOWN}/x", 404, "Not Found", id="below-a-job"),
     ],
 )
 def test_requests_under_the_base_url_that_are_no_operation_are_answered_and_recorded(
@@ -267,12 +269,30 @@ def test_unhandled_keeps_the_order_and_hands_out_copies() -> None:
     assert len(fake.unhandled) == 2
 
 
-def test_a_doubled_slash_is_no_operation_and_is_unhandled() -> None:
-    # The answer and the record agree: no operation answers it, so it is unhandled.
+def test_a_final_slash_is_redirected_as_the_real_router_does_and_clients_follow() -> None:
+    # Starlette answers 307 to a path that a route has without its final "/" (or with one);
+    # the SDK's client follows redirects, and so the request reaches its operation.
+    with ClassifierJobsMock(seed=5) as fake, httpx.Client(follow_redirects=True) as client:
+        job_id = create(client)["id"]
+        answer = client.get(f"{JOBS}/{job_id}/", params={"a": "1"}, headers=AUTH)
+        moved = client.post(f"{JOBS}//", json=CREATE, headers=AUTH)
+    assert [str(r.url) for r in answer.history] == [f"{JOBS}/{job_id}/?a=1"]
+    assert answer.history[0].headers["location"] == f"{JOBS}/{job_id}?a=1"
+    assert (answer.status_code, answer.json()["id"]) == (200, job_id)
+    assert (moved.status_code, moved.history[0].status_code) == (200, 307)  # body and all
+    assert fake.routes["get"].call_count == 1
+    assert fake.routes["create"].call_count == 2
+    assert fake.unhandled == []
+
+
+def test_an_encoded_slash_is_a_slash_to_the_router() -> None:
+    # uvicorn decodes the path before Starlette routes it: a%2Fb is two segments.
     with ClassifierJobsMock(seed=5) as fake, httpx.Client() as client:
-        response = client.get(f"{JOBS}//", headers=AUTH)
-    assert response.status_code == 404
-    assert [str(r.url) for r in fake.unhandled] == [f"{JOBS}//"]
+        below = client.get(f"{JOBS}/a%2Fb", headers=AUTH)
+        start = client.get(f"{JOBS}/a%2Fstart", headers=AUTH)
+    assert (below.status_code, below.json()) == (404, {"detail": "Not Found"})
+    assert (start.status_code, start.headers["allow"]) == (405, "POST")
+    assert [str(r.url) for r in fake.unhandled] == [f"{JOBS}/a%2Fb", f"{JOBS}/a%2Fstart"]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,13 @@ from pytest_classifierjobs import (
     WandbIntegrationOut,
     coherence_violations,
 )
-from pytest_classifierjobs.progression import fresh_job, take_step
+from pytest_classifierjobs.progression import (
+    TRAIN_TOKENS_PER_STEP,
+    cost_of,
+    fresh_job,
+    take_step,
+    validated_plan,
+)
 
 S = ClassifierJobOutStatus
 
@@ -84,6 +90,47 @@ def test_steps_are_derived_at_validation_when_only_epochs_were_asked_for() -> No
     validated, _ = _walk(job, progress, "VALIDATING", "VALIDATED", rng=Random(2))
     assert validated.hyperparameters.training_steps is not None
     assert validated.hyperparameters.epochs == 2.5
+
+
+@pytest.mark.parametrize(
+    ("steps", "data_tokens", "cost", "epochs"),
+    [
+        # The cookbook's three recorded jobs (contract "mistral-workflow-api.md", section 4).
+        (100, 137_274, 3.28, 47.74101432172152),
+        (200, 1_795_785, 6.56, 7.29886929671425),
+        (250, 2_554_120, 8.2, 6.414733841792868),
+    ],
+    ids=["intent", "moderation", "product"],
+)
+def test_the_estimate_reproduces_the_recorded_jobs(
+    steps: int, data_tokens: int, cost: float, epochs: float
+) -> None:
+    hp, metadata = validated_plan(
+        Random(0), ClassifierTrainingParameters(training_steps=steps), data_tokens
+    )
+    assert (metadata.train_tokens_per_step, metadata.train_tokens) == (65536, steps * 65536)
+    assert (metadata.cost, metadata.cost_currency, metadata.data_tokens) == (
+        cost,
+        "EUR",
+        data_tokens,
+    )
+    assert hp.epochs == pytest.approx(epochs, rel=1e-15)
+    assert cost_of(steps * TRAIN_TOKENS_PER_STEP) == cost
+
+
+def test_epochs_asked_for_give_the_steps_that_cover_them() -> None:
+    asked = ClassifierTrainingParameters(training_steps=None, epochs=3.0)
+    hp, metadata = validated_plan(Random(0), asked, data_tokens=100_000)
+    assert hp.training_steps == 5  # ceil(3 x 100,000 / 65,536)
+    assert (hp.epochs, metadata.train_tokens) == (3.0, 5 * 65536)
+
+
+def test_neither_steps_nor_epochs_give_drawn_steps_and_the_recorded_epochs() -> None:
+    hp, metadata = validated_plan(Random(0), ClassifierTrainingParameters(), data_tokens=65536)
+    assert hp.training_steps is not None
+    assert 10 <= hp.training_steps <= 100
+    assert hp.epochs == hp.training_steps  # one step of 65,536 tokens is one pass of this data
+    assert metadata.train_tokens == hp.training_steps * 65536
 
 
 def test_the_account_is_used_in_the_fine_tuned_model() -> None:

@@ -64,6 +64,7 @@ def create_arguments(**overrides: Any) -> dict[str, Any]:
     """The arguments of a valid create call; ``overrides`` replace or add some."""
     return {
         "model": MODEL,
+        "job_type": "classifier",
         "hyperparameters": {"training_steps": 10},
         "training_files": [{"file_id": TRAINING_FILE, "weight": 1.0}],
         **overrides,
@@ -80,6 +81,14 @@ def problems(error: Any) -> list[tuple[tuple[str | int, ...], str]]:
     detail = error_body(error)["detail"]
     assert all(isinstance(entry["msg"], str) and entry["msg"] for entry in detail)
     return [(tuple(entry["loc"]), entry["type"]) for entry in detail]
+
+
+def both_shapes(field: str, problem: str) -> list[tuple[tuple[str | int, ...], str]]:
+    """A hyperparameter's problem, once per shape of the spec's anyOf (pydantic's union)."""
+    return [
+        (("body", "hyperparameters", shape, field), problem)
+        for shape in ("CompletionTrainingParametersIn", "ClassifierTrainingParametersIn")
+    ]
 
 
 def statuses_of_gets(jobs: Any, job_id: str, count: int) -> list[str]:
@@ -168,7 +177,10 @@ def test_create_with_the_least_arguments_answers_a_queued_job_with_server_defaul
     sdk: SDK, jobs: Any, fake: ClassifierJobsMock
 ) -> None:
     created = jobs.create(
-        model=MODEL, hyperparameters={}, training_files=[{"file_id": TRAINING_FILE}]
+        model=MODEL,
+        job_type="classifier",
+        hyperparameters={},
+        training_files=[{"file_id": TRAINING_FILE}],
     )
 
     assert type(created) is sdk.ClassifierJobOut
@@ -592,38 +604,33 @@ def test_cancel_of_a_terminal_job_is_409(
         ),
         pytest.param(
             {"hyperparameters": {"training_steps": 0}},
-            [(("body", "hyperparameters", "training_steps"), "greater_than_equal")],
+            both_shapes("training_steps", "greater_than_equal"),
             id="training_steps-0",
         ),
         pytest.param(
             {"hyperparameters": {"learning_rate": 2}},
-            [(("body", "hyperparameters", "learning_rate"), "less_than_equal")],
+            both_shapes("learning_rate", "less_than_equal"),
             id="learning_rate-above-1",
         ),
         pytest.param(
             {"hyperparameters": {"weight_decay": -0.1}},
-            [(("body", "hyperparameters", "weight_decay"), "greater_than_equal")],
+            both_shapes("weight_decay", "greater_than_equal"),
             id="weight_decay-negative",
         ),
         pytest.param(
             {"hyperparameters": {"warmup_fraction": 1.5}},
-            [(("body", "hyperparameters", "warmup_fraction"), "less_than_equal")],
+            both_shapes("warmup_fraction", "less_than_equal"),
             id="warmup_fraction-above-1",
         ),
         pytest.param(
             {"hyperparameters": {"epochs": 0}},
-            [(("body", "hyperparameters", "epochs"), "greater_than")],
+            both_shapes("epochs", "greater_than"),
             id="epochs-0",
         ),
         pytest.param(
             {"hyperparameters": {"seq_len": 99}},
-            [(("body", "hyperparameters", "seq_len"), "greater_than_equal")],
+            both_shapes("seq_len", "greater_than_equal"),
             id="seq_len-below-100",
-        ),
-        pytest.param(
-            {"hyperparameters": {"fim_ratio": 0.9}},
-            [(("body", "hyperparameters", "fim_ratio"), "value_error")],
-            id="fim_ratio-of-completion-jobs",
         ),
         pytest.param(
             {"suffix": "x" * 19},
@@ -641,21 +648,11 @@ def test_cancel_of_a_terminal_job_is_409(
             id="wandb-api_key-short",
         ),
         pytest.param(
-            {"job_type": "completion"},
-            [(("body", "job_type"), "value_error")],
-            id="job_type-completion",
-        ),
-        pytest.param(
-            {"repositories": [{"name": "r", "owner": "o", "token": "t", "weight": 1.0}]},
-            [(("body", "repositories"), "value_error")],
-            id="repositories",
-        ),
-        pytest.param(
             {"training_files": [], "suffix": "x" * 19, "hyperparameters": {"seq_len": 99}},
+            # No job_in problem: the server checks the whole body once its fields are valid.
             [
                 (("body", "suffix"), "string_too_long"),
-                (("body", "hyperparameters", "seq_len"), "greater_than_equal"),
-                (("body", "job_in"), "value_error"),
+                *both_shapes("seq_len", "greater_than_equal"),
             ],
             id="every-problem-at-once",
         ),
@@ -694,19 +691,96 @@ def test_a_bad_create_is_422_with_a_detail_list(
         ),
     ],
 )
-def test_a_bad_list_query_is_422_with_a_detail_list(
+def test_a_list_query_the_server_takes_is_refused_in_strict_mode(
     sdk: SDK,
     jobs: Any,
-    fake: ClassifierJobsMock,
+    make_fake: MakeFake,
     query: dict[str, Any],
     expected: list[tuple[tuple[str | int, ...], str]],
 ) -> None:
+    server = make_fake()
+    server.add(status="RUNNING", suffix="beta")
+    assert jobs.list(**query).data == []  # the spec has no bounds: the fake answers no job
+    server.stop()
+    make_fake(validation="strict")
     with pytest.raises(sdk.SDKError) as raised:
         jobs.list(**query)
 
     assert raised.value.status_code == 422
     assert problems(raised.value) == expected
-    assert fake.routes["list"].call_count == 1
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"hyperparameters": {"fim_ratio": 0.9}}, id="fim_ratio"),
+        pytest.param(
+            {"repositories": [{"name": "r", "owner": "o", "token": "t", "weight": 1.0}]},
+            id="repositories",
+        ),
+        pytest.param({"suffix": "my suffix"}, id="suffix-with-a-space"),
+    ],
+)
+def test_a_create_the_server_takes_is_refused_in_strict_mode(
+    sdk: SDK, jobs: Any, make_fake: MakeFake, overrides: dict[str, Any]
+) -> None:
+    server = make_fake()
+    created = jobs.create(**create_arguments(**overrides))
+    assert list(server.jobs) == [created.id]
+    server.stop()
+    strict = make_fake(validation="strict")
+    with pytest.raises(sdk.SDKError) as raised:
+        jobs.create(**create_arguments(**overrides))
+
+    assert raised.value.status_code == 422
+    assert problems(raised.value)
+    assert strict.jobs == {}
+
+
+@pytest.mark.parametrize("job_type", [None, "completion"], ids=["without-job_type", "completion"])
+def test_a_create_that_is_no_classifier_job_gets_the_recorded_refusal(
+    sdk: SDK, jobs: Any, fake: ClassifierJobsMock, job_type: str | None
+) -> None:
+    arguments = create_arguments(job_type=job_type)
+    if job_type is None:
+        del arguments["job_type"]  # the SDK then sends none: a completion job
+    with pytest.raises(sdk.SDKError) as raised:
+        jobs.create(**arguments)
+
+    # mistralai/client-python#450: a string detail, which the SDK raises as an SDKError.
+    assert raised.value.status_code == 422
+    assert error_body(raised.value) == {
+        "detail": "Model not available for this type of fine-tuning (completion)."
+    }
+    assert fake.jobs == {}
+
+
+def test_a_classifier_job_for_a_model_classifiers_cannot_use_is_refused(
+    sdk: SDK, jobs: Any, make_fake: MakeFake
+) -> None:
+    fake = make_fake()
+    with pytest.raises(sdk.SDKError) as raised:
+        jobs.create(**create_arguments(model="mistral-small-latest"))
+    assert error_body(raised.value) == {
+        "detail": "Model not available for this type of fine-tuning (classifier)."
+    }
+    assert fake.jobs == {}
+    fake.stop()
+    any_model = make_fake(base_models=None)
+    assert jobs.create(**create_arguments(model="mistral-small-latest")).model == (
+        "mistral-small-latest"
+    )
+    assert len(any_model.jobs) == 1
+
+
+def test_with_api_keys_another_key_gets_the_real_401(sdk: SDK, make_fake: MakeFake) -> None:
+    make_fake(api_keys=["live-key"])
+    with sdk.Mistral(api_key="revoked-key") as revoked, sdk.Mistral(api_key="live-key") as live:
+        with pytest.raises(sdk.SDKError) as raised:
+            revoked.fine_tuning.jobs.list()
+        assert live.fine_tuning.jobs.list().total == 0
+    assert raised.value.status_code == 401
+    assert error_body(raised.value) == {"detail": "Unauthorized"}
 
 
 def test_the_sdk_refuses_an_unknown_status_filter_before_sending(

@@ -103,6 +103,7 @@ def arguments(operation: Operation, job_id: str) -> dict[str, Any]:
     if operation == "create":
         return {
             "model": MODEL,
+            "job_type": "classifier",
             "hyperparameters": {"training_steps": 10},
             "training_files": [{"file_id": TRAINING_FILE, "weight": 1.0}],
         }

@@ -31,6 +31,7 @@ from pytest_classifierjobs import (
     WandbIntegrationOut,
     coherence_violations,
 )
+from pytest_classifierjobs.models import ListQuery
 from pytest_classifierjobs.progression import STATUS_UPDATED
 from pytest_classifierjobs.store import (
     OUTCOMES,
@@ -40,7 +41,6 @@ from pytest_classifierjobs.store import (
     JobStore,
     matches,
 )
-from pytest_classifierjobs.validation import ListQuery
 
 S = ClassifierJobOutStatus
 J = TypeVar("J", bound=ClassifierJobOut)

@@ -17,6 +17,7 @@ from mistralai import Mistral
 client = Mistral(api_key="test-key", server_url=sys.argv[1])
 job = client.fine_tuning.jobs.create(
     model="ministral-3b-latest",
+    job_type="classifier",
     training_files=[{"file_id": "c36d490e-d2f8-4f98-9679-1c55625e09d5", "weight": 1.0}],
     hyperparameters={"training_steps": 10},
 )

@@ -43,6 +43,7 @@ def test_moving_a_created_job_by_hand(classifierjobs: ClassifierJobsMock) -> Non
     jobs = Mistral(api_key="test-key").fine_tuning.jobs
     job = jobs.create(
         model="ministral-3b-latest",
+        job_type="classifier",
         training_files=[{"file_id": "c36d490e-d2f8-4f98-9679-1c55625e09d5", "weight": 1.0}],
         hyperparameters={"training_steps": 10},
     )

@@ -35,20 +35,39 @@ def test_a_stored_job_that_failed_validation(classifierjobs: ClassifierJobsMock)
 
 
 def test_a_create_request_the_api_refuses(classifierjobs: ClassifierJobsMock) -> None:
-    client = Mistral(api_key="test-key")
+    jobs = Mistral(api_key="test-key").fine_tuning.jobs
 
     with pytest.raises(SDKError) as raised:
-        client.fine_tuning.jobs.create(
+        jobs.create(
             model="ministral-3b-latest",
-            training_files=[],  # the API needs at least one training file
-            hyperparameters={"training_steps": 0},  # and at least one step
+            job_type="classifier",
+            training_files=[{"file_id": TRAINING_FILE, "weight": 1.0}],
+            hyperparameters={"training_steps": 0},  # at least one step
         )
 
     assert raised.value.status_code == 422
     problems = json.loads(raised.value.body)["detail"]  # FastAPI's shape: loc, msg, type
+    # pydantic tries both hyperparameter shapes of the spec and reports each one's problem.
     assert [p["loc"] for p in problems] == [
-        ["body", "hyperparameters", "training_steps"],
-        ["body", "job_in"],
+        ["body", "hyperparameters", "CompletionTrainingParametersIn", "training_steps"],
+        ["body", "hyperparameters", "ClassifierTrainingParametersIn", "training_steps"],
     ]
-    assert "At least one training file or repository is required." in problems[1]["msg"]
+    assert problems[0]["msg"] == "Input should be greater than or equal to 1"
     assert classifierjobs.jobs == {}  # nothing was created
+
+
+def test_a_create_without_job_type_is_a_completion_job(classifierjobs: ClassifierJobsMock) -> None:
+    jobs = Mistral(api_key="test-key").fine_tuning.jobs
+
+    with pytest.raises(SDKError) as raised:
+        jobs.create(  # no job_type: the SDK sends none, and the API reads a completion job
+            model="ministral-3b-latest",
+            training_files=[{"file_id": TRAINING_FILE, "weight": 1.0}],
+            hyperparameters={"training_steps": 10},
+        )
+
+    assert raised.value.status_code == 422
+    assert json.loads(raised.value.body) == {
+        "detail": "Model not available for this type of fine-tuning (completion)."
+    }
+    assert classifierjobs.jobs == {}
