@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 
 from .models import ClassifierJobOutStatus
+from .progression import CLASSIFIER_BASE_MODELS
+from .settings import VALIDATION_MODES
 from .store import OUTCOMES, PROGRESSIONS
 
 __all__ = ["main"]
@@ -90,10 +92,34 @@ def _parser() -> argparse.ArgumentParser:
         default="SUCCESS",
         help="where created jobs end (default SUCCESS)",
     )
-    serve.add_argument(
+    auth = serve.add_mutually_exclusive_group()
+    auth.add_argument(
         "--no-auth",
         action="store_true",
         help="accept requests without an 'Authorization: Bearer ...' header",
+    )
+    auth.add_argument(
+        "--api-key",
+        action="append",
+        metavar="KEY",
+        help="a bearer token to accept; repeat it for several (default: any token)",
+    )
+    serve.add_argument(
+        "--validation",
+        choices=VALIDATION_MODES,
+        default="server",
+        help="server: accept what the real server accepts; strict: refuse more (default server)",
+    )
+    models = serve.add_mutually_exclusive_group()
+    models.add_argument(
+        "--base-model",
+        action="append",
+        metavar="MODEL",
+        help="a base model classifier jobs may fine-tune; repeat it for several "
+        f"(default: {', '.join(CLASSIFIER_BASE_MODELS)})",
+    )
+    models.add_argument(
+        "--any-base-model", action="store_true", help="accept classifier jobs of any base model"
     )
 
     sample = commands.add_parser(
@@ -132,6 +158,9 @@ def _serve(args: argparse.Namespace) -> int:
     mock = ClassifierJobsMock(
         seed=seed,
         require_auth=not args.no_auth,
+        api_keys=args.api_key,
+        validation=args.validation,
+        base_models=None if args.any_base_model else (args.base_model or CLASSIFIER_BASE_MODELS),
         progression=args.progression,
         outcome=args.outcome,
     )

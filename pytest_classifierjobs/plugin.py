@@ -43,6 +43,12 @@ _HELP = {
     "progression": "per_get (a created job takes one step per GET) or manual (default: per_get).",
     "outcome": "Where created jobs end: SUCCESS, FAILED, FAILED_VALIDATION or CANCELLED "
     "(default: SUCCESS).",
+    "validation": "server (accept what the real server accepts) or strict (also refuse what "
+    "the server lets through: string numbers, unknown keys, ...) (default: server).",
+    "api_keys": "Comma-separated bearer tokens the fake accepts; any other gets 401 "
+    "(default: any token).",
+    "base_models": "Comma-separated base models a classifier job may fine-tune, or * for any "
+    "(default: ministral-3b-latest).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -51,6 +57,9 @@ _METAVARS = {
     "require_auth": "BOOL",
     "progression": "MODE",
     "outcome": "STATUS",
+    "validation": "MODE",
+    "api_keys": "KEYS",
+    "base_models": "MODELS",
 }
 
 
@@ -201,6 +210,9 @@ def classifierjobs_fixture(
         progression=options.progression,
         outcome=options.outcome,
         factory=classifier_job_factory,
+        api_keys=options.api_keys,
+        validation=options.validation,
+        base_models=options.base_models,
     )
     _set_faults(mock, options)
     mock.start()

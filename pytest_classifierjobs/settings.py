@@ -22,29 +22,36 @@ import hashlib
 import random
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from .lifecycle import STATUS_GROUPS
 from .models import ClassifierJobOutStatus
+from .progression import CLASSIFIER_BASE_MODELS
 from .store import OUTCOMES, PROGRESSIONS, Progression
 
 __all__ = [
+    "ANY_BASE_MODEL",
     "DEFAULT_BASE_URL",
     "FIXTURE_OPTIONS",
     "RUN_OPTIONS",
+    "VALIDATION_MODES",
     "FixtureOptions",
     "RunSettings",
     "SettingError",
+    "ValidationMode",
     "choose_run_seed",
     "describe_statuses",
     "fixture_options",
     "marker_statuses",
+    "parse_base_models",
     "parse_base_url",
     "parse_bool",
+    "parse_names",
     "parse_outcome",
     "parse_progression",
     "parse_seed",
     "parse_statuses",
+    "parse_validation",
     "per_test_seed",
     "run_settings",
     "unhandled_message",
@@ -59,12 +66,24 @@ DEFAULT_BASE_URL = "https://api.mistral.ai"
 
 #: The settings a whole run shares: ``--classifierjobs-<name>`` and ini ``classifierjobs_<name>``
 #: (with ``_`` for ``-``).
-RUN_OPTIONS = ("base_url", "seed", "statuses", "require_auth", "progression", "outcome")
+RUN_OPTIONS = (
+    "base_url",
+    "seed",
+    "statuses",
+    "require_auth",
+    "progression",
+    "outcome",
+    "validation",
+    "api_keys",
+    "base_models",
+)
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
 FIXTURE_OPTIONS = (
+    "api_keys",
     "assert_all_faults_used",
     "assert_all_handled",
+    "base_models",
     "base_url",
     "faults",
     "outcome",
@@ -72,7 +91,14 @@ FIXTURE_OPTIONS = (
     "require_auth",
     "retired",
     "seed",
+    "validation",
 )
+ValidationMode = Literal["server", "strict"]
+#: The values of the ``validation`` option: as the real server, or stricter
+#: (:mod:`pytest_classifierjobs.validation`, which imports pydantic, reads them from here).
+VALIDATION_MODES: tuple[ValidationMode, ...] = ("server", "strict")
+#: The ``base_models`` value that accepts any base model.
+ANY_BASE_MODEL = "*"
 
 _STATUSES = ", ".join(status.value for status in S)
 _GROUPS = ", ".join(STATUS_GROUPS)
@@ -148,6 +174,33 @@ def parse_outcome(value: str) -> ClassifierJobOutStatus:
     raise SettingError(f"expected one of {allowed}, got {_plain(value)!r}")
 
 
+def parse_validation(value: str) -> ValidationMode:
+    """One of :data:`VALIDATION_MODES`: ``server`` (as the real server) or ``strict``."""
+    for mode in VALIDATION_MODES:
+        if value == mode:
+            return mode
+    raise SettingError(f"expected one of {', '.join(VALIDATION_MODES)}, got {value!r}")
+
+
+def parse_names(text: str, *, what: str) -> tuple[str, ...]:
+    """Comma-separated names (API keys, base models), each stripped; at least one.
+
+    >>> parse_names(" ministral-3b-latest, ministral-3b-2410 ", what="base models")
+    ('ministral-3b-latest', 'ministral-3b-2410')
+    """
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names:
+        raise SettingError(f"expected one or more comma-separated {what}, got {text!r}")
+    return names
+
+
+def parse_base_models(text: str) -> tuple[str, ...] | None:
+    """Base models as :func:`parse_names` reads them, or ``*`` for any (``None``)."""
+    if text.strip() == ANY_BASE_MODEL:
+        return None
+    return parse_names(text, what="base models (or * for any)")
+
+
 def parse_statuses(names: Iterable[str]) -> tuple[ClassifierJobOutStatus, ...]:
     """The statuses that ``names`` (statuses and groups) cover, once each, in the enum's order.
 
@@ -201,6 +254,9 @@ class RunSettings:
     require_auth: bool = True
     progression: Progression = "per_get"
     outcome: ClassifierJobOutStatus = S.SUCCESS
+    validation: ValidationMode = "server"
+    api_keys: tuple[str, ...] | None = None
+    base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
@@ -229,6 +285,9 @@ def run_settings(
         "require_auth": parse_bool,
         "progression": parse_progression,
         "outcome": parse_outcome,
+        "validation": parse_validation,
+        "api_keys": lambda text: parse_names(text, what="API keys"),
+        "base_models": parse_base_models,
     }
     for name, (text, origin) in raw.items():
         try:
@@ -295,6 +354,12 @@ class FixtureOptions:
     faults: Mapping[str, Sequence[object]] = dataclasses.field(default_factory=dict)
     retired: bool = False
     assert_all_faults_used: bool = True
+    #: ``"server"`` or ``"strict"`` (``pytest_classifierjobs.validation``).
+    validation: ValidationMode = "server"
+    #: The only bearer tokens accepted, or ``None`` for any.
+    api_keys: tuple[str, ...] | None = None
+    #: The base models a classifier job may fine-tune, or ``None`` for any.
+    base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
 
 
 def fixture_options(
@@ -322,8 +387,17 @@ def fixture_options(
         require_auth=run.require_auth,
         progression=run.progression,
         outcome=run.outcome,
+        validation=run.validation,
+        api_keys=run.api_keys,
+        base_models=run.base_models,
     )
-    return dataclasses.replace(options, **merged)  # type: ignore[arg-type]
+    options = dataclasses.replace(options, **merged)  # type: ignore[arg-type]
+    if options.api_keys is not None and not options.require_auth:
+        raise SettingError(
+            f"{_MARK}: api_keys={list(options.api_keys)!r} needs require_auth=True (without "
+            "it no key is checked); drop one of the two"
+        )
+    return options
 
 
 def _marker_value(name: str, value: object) -> object:
@@ -351,17 +425,39 @@ def _marker_value(name: str, value: object) -> object:
         if not isinstance(value, int) or isinstance(value, bool):
             raise SettingError(f"{origin}: expected an integer, got {value!r}")
         return value
+    if name in {"api_keys", "base_models"}:
+        return _marker_names(origin, name, value)
     if not isinstance(value, str):
         raise SettingError(f"{origin}: expected a string, got {value!r}")
     parse = {
         "base_url": parse_base_url,
         "progression": parse_progression,
         "outcome": parse_outcome,
+        "validation": parse_validation,
     }[name]
     try:
         return parse(value)
     except SettingError as error:
         raise SettingError(f"{origin}: {error}") from None
+
+
+def _marker_names(origin: str, name: str, value: object) -> tuple[str, ...] | None:
+    """A marker's ``api_keys`` or ``base_models``: a list of non-empty strings, or ``None``."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, (str, bytes))
+        or not isinstance(value, Iterable)
+        or not (names := tuple(value))
+        or not all(isinstance(n, str) and n for n in names)
+    ):
+        means = "any token is accepted" if name == "api_keys" else "any base model is accepted"
+        raise SettingError(
+            f"{origin}: expected a list of non-empty strings, such as "
+            f"{list(CLASSIFIER_BASE_MODELS) if name == 'base_models' else ['test-key']!r}, "
+            f"or None ({means}), got {value!r}"
+        )
+    return names
 
 
 def marker_statuses(

@@ -47,11 +47,12 @@ T = TypeVar("T")
 S = ClassifierJobOutStatus
 TIMEOUT = 10.0
 PROCESS_TIMEOUT = 120.0
-AUTH = {"Authorization": "Bearer test-key"}
+AUTH = {"Authorization": "Bearer test-key", "Content-Type": "application/json"}
 JOBS = "/v1/fine_tuning/jobs"
 CREATE = json.dumps(
     {
         "model": "ministral-3b-latest",
+        "job_type": "classifier",
         "hyperparameters": {"training_steps": 10},
         "training_files": [{"file_id": "0b5a4e58-6a3a-4a64-9a52-5a5bbd3c4c1e"}],
         "auto_start": True,
@@ -279,6 +280,41 @@ def test_progression_manual_leaves_created_jobs_where_they_are(
     assert seen == ["QUEUED"] * 5
 
 
+def test_api_keys_validation_and_base_models_reach_the_served_fake(
+    serve: Callable[..., tuple[int, str, Any]],
+) -> None:
+    other_model = json.dumps({**json.loads(CREATE), "model": "ministral-3b-2410"}).encode()
+
+    def visit(url: str) -> list[int]:
+        def status(key: str, body: bytes | None = None, query: str = "") -> int:
+            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+            method = "GET" if body is None else "POST"
+            return call(url, method, f"{JOBS}{query}", body, headers)[0]
+
+        return [
+            status("one"),
+            status("two"),
+            status("revoked"),
+            status("one", query="?page=-1"),  # strict: the page must not be negative
+            status("one", other_model),
+            status("one", CREATE),  # ministral-3b-latest is not among the given models
+        ]
+
+    args = ["--port", "0", "--api-key", "one", "--api-key", "two", "--validation", "strict"]
+    _, _, seen = serve([*args, "--base-model", "ministral-3b-2410"], visit)
+
+    assert seen == [200, 200, 401, 422, 200, 422]
+
+
+def test_any_base_model_accepts_any_model(serve: Callable[..., tuple[int, str, Any]]) -> None:
+    body = json.dumps({**json.loads(CREATE), "model": "my-own-model"}).encode()
+    _, _, (code, created) = serve(
+        ["--port", "0", "--any-base-model"], lambda url: call(url, "POST", JOBS, body)
+    )
+
+    assert (code, created["model"]) == (200, "my-own-model")
+
+
 def test_serve_stops_quietly_when_the_server_stops_by_itself(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -406,7 +442,7 @@ def test_serve_no_auth_in_a_subprocess(spawn: Callable[..., subprocess.Popen[str
     found = BANNER.fullmatch(read_line(process.stdout, PROCESS_TIMEOUT).rstrip("\n"))
     assert found is not None
 
-    code, created = call(found["url"], "POST", JOBS, CREATE, {})
+    code, created = call(found["url"], "POST", JOBS, CREATE, {"Content-Type": "application/json"})
     got = call(found["url"], "GET", f"{JOBS}/{created['id']}", None, {})
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=PROCESS_TIMEOUT)
@@ -564,7 +600,19 @@ def test_sample_into_a_closed_pipe_points_stdout_at_devnull(
         pytest.param([], ["serve", "sample"], id="top-level"),
         pytest.param(
             ["serve"],
-            ["--host", "--port", "--seed", "--jobs", "--progression", "--outcome", "--no-auth"],
+            [
+                "--host",
+                "--port",
+                "--seed",
+                "--jobs",
+                "--progression",
+                "--outcome",
+                "--no-auth",
+                "--api-key",
+                "--validation",
+                "--base-model",
+                "--any-base-model",
+            ],
             id="serve",
         ),
         pytest.param(["sample"], ["--status", "--count", "--seed", "--detailed"], id="sample"),
@@ -653,6 +701,21 @@ ALL_STATUSES = [status.value for status in S]
             id="unknown-command",
         ),
         pytest.param(["serve", "--port"], ["argument --port: expected one argument"], id="no-port"),
+        pytest.param(
+            ["serve", "--no-auth", "--api-key", "k"],
+            ["argument --api-key: not allowed with argument --no-auth"],
+            id="no-auth-and-a-key",
+        ),
+        pytest.param(
+            ["serve", "--base-model", "m", "--any-base-model"],
+            ["argument --any-base-model: not allowed with argument --base-model"],
+            id="a-model-and-any",
+        ),
+        pytest.param(
+            ["serve", "--validation", "lax"],
+            ["argument --validation", "'lax'", "server", "strict"],
+            id="validation-lax",
+        ),
         pytest.param(["sample", "--colour"], ["unrecognized arguments: --colour"], id="unknown"),
     ],
 )

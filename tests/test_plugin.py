@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from tests.conftest import SDK
 
 # What pytest start-up must not pay for: the plugin imports these inside fixtures only.
-HEAVY_MODULES = frozenset({"polyfactory", "faker", "cattrs", "respx", "httpx"})
+HEAVY_MODULES = frozenset({"polyfactory", "faker", "cattrs", "respx", "httpx", "pydantic"})
 
 
 def test_registered_under_its_name(pytester: pytest.Pytester) -> None:
@@ -122,8 +122,8 @@ URL_HELP = (
     "allowed, a query or fragment is not)"
 )
 VALID_OPTIONS = (
-    "assert_all_faults_used, assert_all_handled, base_url, faults, outcome, progression, "
-    "require_auth, retired, seed"
+    "api_keys, assert_all_faults_used, assert_all_handled, base_models, base_url, faults, "
+    "outcome, progression, require_auth, retired, seed, validation"
 )
 
 
@@ -265,6 +265,11 @@ def test_run_settings_defaults() -> None:
         True,
     )
     assert (run.progression, run.outcome) == ("per_get", ClassifierJobOutStatus.SUCCESS)
+    assert (run.validation, run.api_keys, run.base_models) == (
+        "server",
+        None,
+        ("ministral-3b-latest",),
+    )
     assert 0 <= run.seed < 2**32
 
 
@@ -277,6 +282,9 @@ def test_run_settings_parse_each_option() -> None:
             "require_auth": ("false", "--d"),
             "progression": ("manual", "--e"),
             "outcome": ("CANCELLED", "--f"),
+            "validation": ("strict", "--g"),
+            "api_keys": (" one , two,", "--h"),
+            "base_models": ("ministral-3b-2410,ministral-3b-latest", "--i"),
         }
     )
 
@@ -287,7 +295,36 @@ def test_run_settings_parse_each_option() -> None:
         require_auth=False,
         progression="manual",
         outcome=ClassifierJobOutStatus.CANCELLED,
+        validation="strict",
+        api_keys=("one", "two"),
+        base_models=("ministral-3b-2410", "ministral-3b-latest"),
     )
+    assert settings.run_settings({"base_models": (" * ", "--x")}).base_models is None
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("validation", "lax", "expected one of server, strict, got 'lax'"),
+        ("api_keys", " , ", "expected one or more comma-separated API keys, got ' , '"),
+        (
+            "base_models",
+            "",
+            "expected one or more comma-separated base models (or * for any), got ''",
+        ),
+    ],
+)
+def test_run_settings_refuse_a_bad_new_option(name: str, text: str, message: str) -> None:
+    with pytest.raises(settings.SettingError) as raised:
+        settings.run_settings({name: (text, f"--classifierjobs-{name}")})
+
+    assert str(raised.value) == f"--classifierjobs-{name}: {message}"
+
+
+def test_the_validation_modes_are_the_validators() -> None:
+    from pytest_classifierjobs import validation
+
+    assert validation.VALIDATION_MODES == settings.VALIDATION_MODES == ("server", "strict")
 
 
 def test_run_settings_errors_start_with_the_origin() -> None:
@@ -408,6 +445,38 @@ def test_fixture_options_take_the_closest_marker_per_option() -> None:
             "@pytest.mark.classifierjobs(outcome=...): expected one of SUCCESS, FAILED, "
             "FAILED_VALIDATION, CANCELLED, got 'QUEUED'",
         ),
+        (
+            {"validation": "lax"},
+            "@pytest.mark.classifierjobs(validation=...): expected one of server, strict, "
+            "got 'lax'",
+        ),
+        (
+            {"api_keys": "test-key"},
+            "@pytest.mark.classifierjobs(api_keys=...): expected a list of non-empty strings, "
+            "such as ['test-key'], or None (any token is accepted), got 'test-key'",
+        ),
+        (
+            {"api_keys": []},
+            "@pytest.mark.classifierjobs(api_keys=...): expected a list of non-empty strings, "
+            "such as ['test-key'], or None (any token is accepted), got []",
+        ),
+        (
+            {"base_models": ["ministral-3b-latest", ""]},
+            "@pytest.mark.classifierjobs(base_models=...): expected a list of non-empty "
+            "strings, such as ['ministral-3b-latest'], or None (any base model is accepted), "
+            "got ['ministral-3b-latest', '']",
+        ),
+        (
+            {"base_models": 3},
+            "@pytest.mark.classifierjobs(base_models=...): expected a list of non-empty "
+            "strings, such as ['ministral-3b-latest'], or None (any base model is accepted), "
+            "got 3",
+        ),
+        (
+            {"api_keys": ["k"], "require_auth": False},
+            "@pytest.mark.classifierjobs: api_keys=['k'] needs require_auth=True (without it "
+            "no key is checked); drop one of the two",
+        ),
     ],
 )
 def test_fixture_options_name_a_bad_option_and_what_is_allowed(
@@ -417,6 +486,19 @@ def test_fixture_options_name_a_bad_option_and_what_is_allowed(
         settings.fixture_options(RUN, [((), kwargs)])
 
     assert str(raised.value) == message
+
+
+def test_fixture_options_take_lists_or_none_for_keys_and_models() -> None:
+    options = settings.fixture_options(
+        RUN, [((), {"api_keys": ("a", "b"), "base_models": None, "validation": "strict"})]
+    )
+
+    assert (options.api_keys, options.base_models, options.validation) == (
+        ("a", "b"),
+        None,
+        "strict",
+    )
+    assert settings.fixture_options(RUN, [((), {"api_keys": None})]).api_keys is None
 
 
 def test_fixture_options_check_overridden_markers_too() -> None:
@@ -526,6 +608,9 @@ def test_options_share_one_group_and_document_themselves(pytester: pytest.Pytest
             "  --classifierjobs-require-auth=BOOL",
             "  --classifierjobs-progression=MODE",
             "  --classifierjobs-outcome=STATUS",
+            "  --classifierjobs-validation=MODE",
+            "  --classifierjobs-api-keys=KEYS",
+            "  --classifierjobs-base-models=MODELS",
         ]
     )
     for name in settings.RUN_OPTIONS:
@@ -712,6 +797,92 @@ def test_require_auth_option(
     )
 
     _run_with(pytester, how, {"require_auth": value}).assert_outcomes(passed=1)
+
+
+@HOW
+def test_validation_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        URL = "https://api.mistral.ai/v1/fine_tuning/jobs"
+        AUTH = {"Authorization": "Bearer test"}
+
+        def test_strict(classifierjobs):
+            # The server takes a negative page; strict mode does not.
+            assert httpx.get(URL, params={"page": -1}, headers=AUTH).status_code == 422
+
+        @pytest.mark.classifierjobs(validation="server")
+        def test_the_marker_wins(classifierjobs):
+            assert httpx.get(URL, params={"page": -1}, headers=AUTH).status_code == 200
+        """
+    )
+
+    _run_with(pytester, how, {"validation": "strict"}).assert_outcomes(passed=2)
+
+
+@HOW
+def test_api_keys_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        URL = "https://api.mistral.ai/v1/fine_tuning/jobs"
+
+        def status(key):
+            return httpx.get(URL, headers={"Authorization": f"Bearer {key}"}).status_code
+
+        def test_keys(classifierjobs):
+            assert (status("live"), status("other"), status("revoked")) == (200, 200, 401)
+
+        @pytest.mark.classifierjobs(api_keys=None)
+        def test_any_key(classifierjobs):
+            assert status("revoked") == 200
+        """
+    )
+
+    _run_with(pytester, how, {"api_keys": "live,other"}).assert_outcomes(passed=2)
+
+
+@HOW
+def test_base_models_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        URL = "https://api.mistral.ai/v1/fine_tuning/jobs"
+        AUTH = {"Authorization": "Bearer test"}
+        BODY = {
+            "job_type": "classifier",
+            "training_files": [{"file_id": "5c5c4e64-0d6f-4b8a-9f3c-4c3f1b8c2a11"}],
+            "hyperparameters": {"training_steps": 10},
+        }
+
+        def status(model):
+            return httpx.post(URL, json={**BODY, "model": model}, headers=AUTH).status_code
+
+        def test_models(classifierjobs):
+            assert (status("ministral-3b-2410"), status("ministral-3b-latest")) == (200, 422)
+
+        @pytest.mark.classifierjobs(base_models=None)
+        def test_any_model(classifierjobs):
+            assert status("anything") == 200
+        """
+    )
+
+    _run_with(pytester, how, {"base_models": "ministral-3b-2410"}).assert_outcomes(passed=2)
+
+
+def test_a_bad_validation_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--classifierjobs-validation=lax")
+
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*--classifierjobs-validation: expected one of server, strict, got 'lax'"]
+    )
 
 
 # A job created through the API, with auto_start, then read until it stops moving: the
