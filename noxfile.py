@@ -25,6 +25,13 @@ SDK1 = "mistralai==1.12.4"
 SDK2 = "mistralai==2.4.13"
 # coverage[toml] reads pyproject.toml on 3.10, which has no tomllib.
 TEST_REQUIREMENTS = ["coverage[toml]", "pytest-xdist", "hypothesis"]
+# What tests/reference compares the fake with: FastAPI on models that datamodel-code-generator
+# writes from the spec, and schemathesis. Pinned: their behaviour is the reference.
+REFERENCE_REQUIREMENTS = [
+    "fastapi==0.165.0",
+    "datamodel-code-generator==0.97.0",
+    "schemathesis==4.32.5",
+]
 # Pinned so that a new release cannot fail CI on code nobody changed; bump them deliberately.
 RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
@@ -58,7 +65,7 @@ def _install_wheel(session: nox.Session, *requirements: str) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite on the installed wheel and mistralai 1.x, with 100 % coverage."""
-    _install_wheel(session, SDK1, *TEST_REQUIREMENTS)
+    _install_wheel(session, SDK1, *TEST_REQUIREMENTS, *REFERENCE_REQUIREMENTS)
     session.run("coverage", "erase")
     session.run(
         "python", "-I", "-m", "coverage", "run", "-m", "pytest", *session.posargs, env=INSTALLED_ENV
@@ -71,8 +78,9 @@ def tests(session: nox.Session) -> None:
 def tests_sdk2(session: nox.Session) -> None:
     """The tests marked ``sdk`` again, on the installed wheel and mistralai 2.x."""
     _install_wheel(session, SDK2, *TEST_REQUIREMENTS)
-    # tests/ only: docs/examples is a user's code for one SDK major (1.x imports).
-    args = session.posargs or ["tests"]
+    # tests/ only: docs/examples is a user's code for one SDK major (1.x imports); the
+    # reference comparison is about the fake, not the SDK, and runs in `tests`.
+    args = session.posargs or ["tests", "--ignore=tests/reference"]
     session.run("python", "-I", "-m", "pytest", "-m", "sdk", *args, env=INSTALLED_ENV)
 
 
@@ -87,7 +95,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def mypy(session: nox.Session) -> None:
     """mypy --strict on the package, the tests and this file (see ``[tool.mypy]``)."""
-    session.install("-e", ".", SDK1, "nox", "pytest", MYPY)
+    session.install("-e", ".", SDK1, "nox", "pytest", MYPY, *REFERENCE_REQUIREMENTS)
     session.run("mypy")
 
 
@@ -129,6 +137,7 @@ OLDEST = [
     "polyfactory==2.18.0",
     "attrs==24.1.0",
     "cattrs==24.1.0",
+    "pydantic==2.10.0",
 ]
 
 
@@ -137,12 +146,15 @@ def tests_oldest(session: nox.Session) -> None:
     """The suite on the oldest releases the package claims to support (not the SDK tests).
 
     mistralai 1.12.4 needs a newer httpx than the lower bound, so the SDK-facing tests stay in
-    the other sessions; everything else runs here.
+    the other sessions, and the reference comparison needs a newer pydantic than the lower bound
+    (FastAPI's); everything else runs here.
     """
     _install_wheel(session, *OLDEST, "pytest-xdist", "hypothesis")
+    # tests/ only: docs/examples is a user's code, written with the SDK.
     session.run(
-        "python", "-I", "-m", "pytest", "-m", "not sdk", *session.posargs, env=INSTALLED_ENV
-    )
+        "python", "-I", "-m", "pytest", "-m", "not sdk", "tests", "--ignore=tests/reference",
+        *session.posargs, env=INSTALLED_ENV,
+    )  # fmt: skip
 
 
 @nox.session(default=False)

@@ -37,14 +37,8 @@ from pytest_classifierjobs.wire import WireFormatError, from_wire, to_wire
 S = ClassifierJobOutStatus
 NAN = float("nan")
 INF = float("inf")
-# The contract's OpenAPI fragment lives beside the checkout, in the team's shared folder; it is
-# copied from mistralai/platform-docs-public, so it is referenced here and not committed.
-OPENAPI = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "reference"
-    / "mistral-jobs-openapi-fragment.json"
-)
+# The contract's OpenAPI fragment (tests/data/README.md says where it comes from).
+OPENAPI = Path(__file__).resolve().parent / "data" / "mistral-jobs-openapi-fragment.json"
 TEN_STATUSES = (
     "one of 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', 'FAILED_VALIDATION', "
     "'FAILED', 'SUCCESS', 'CANCELLED', 'CANCELLATION_REQUESTED'"
@@ -455,8 +449,6 @@ def test_to_wire_writes_defaults_constants_and_nulls(
 
 @pytest.fixture(scope="module")
 def openapi_schemas() -> dict[str, Any]:
-    if not OPENAPI.exists():
-        pytest.skip(f"the contract's OpenAPI fragment is not at {OPENAPI}")
     schemas: dict[str, Any] = json.loads(OPENAPI.read_text())["components"]["schemas"]
     return schemas
 
