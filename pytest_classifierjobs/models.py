@@ -34,7 +34,6 @@ __all__ = [
     "JobMetadataOut",
     "JobsOut",
     "LegacyJobMetadataOut",
-    "ListQuery",
     "LossFunction",
     "MetricOut",
     "TrainingFile",
@@ -392,32 +391,3 @@ class JobIn:
     job_type: FineTuneableModelType | None = None
     #: Classification heads; the server infers them from the data when absent.
     classifier_targets: list[ClassifierTargetIn] | None = None
-
-
-@attrs.frozen(kw_only=True)
-class ListQuery:
-    """The query of a list request, read and checked; the defaults are the spec's.
-
-    It travels as URL parameters, not JSON: ``to_wire`` and ``from_wire`` do not take it.
-    """
-
-    #: Zero-based page number.
-    page: int = 0
-    #: Jobs per page.
-    page_size: int = 100
-    #: Only jobs of this base model.
-    model: str | None = None
-    #: Only jobs created at or after this moment, in Unix seconds.
-    created_after: int | None = None
-    #: Only jobs created at or before this moment, in Unix seconds.
-    created_before: int | None = None
-    #: Only jobs created by the caller (every job of the fake is).
-    created_by_me: bool = False
-    #: Only jobs in this status.
-    status: ClassifierJobOutStatus | None = None
-    #: Only jobs with a W&B integration in this project.
-    wandb_project: str | None = None
-    #: Only jobs with a W&B integration of this run name.
-    wandb_name: str | None = None
-    #: Only jobs with this suffix.
-    suffix: str | None = None

@@ -46,7 +46,6 @@ from .models import (
     JobIn,
     JobsOut,
     LegacyJobMetadataOut,
-    ListQuery,
     WandbIntegrationOut,
     parse_status,
 )
@@ -67,6 +66,7 @@ __all__ = [
     "JobConflictError",
     "JobNotFoundError",
     "JobStore",
+    "ListQuery",
     "matches",
 ]
 
@@ -97,6 +97,32 @@ class JobConflictError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+@attrs.frozen(kw_only=True)
+class ListQuery:
+    """The query of a list request, read and checked (``validation.py``); the spec's defaults."""
+
+    #: Zero-based page number.
+    page: int = 0
+    #: Jobs per page.
+    page_size: int = 100
+    #: Only jobs of this base model.
+    model: str | None = None
+    #: Only jobs created at or after this moment, in Unix seconds.
+    created_after: int | None = None
+    #: Only jobs created at or before this moment, in Unix seconds.
+    created_before: int | None = None
+    #: Only jobs created by the caller (every job of the fake is).
+    created_by_me: bool = False
+    #: Only jobs in this status.
+    status: ClassifierJobOutStatus | None = None
+    #: Only jobs with a W&B integration in this project.
+    wandb_project: str | None = None
+    #: Only jobs with a W&B integration of this run name.
+    wandb_name: str | None = None
+    #: Only jobs with this suffix.
+    suffix: str | None = None
 
 
 def matches(query: ListQuery, job: ClassifierJobOut) -> bool:

@@ -60,11 +60,11 @@ from .models import (
     ClassifierTargetIn,
     ClassifierTrainingParametersIn,
     JobIn,
-    ListQuery,
     TrainingFile,
     WandbIntegration,
 )
 from .settings import VALIDATION_MODES, ValidationMode
+from .store import ListQuery
 
 __all__ = [
     "VALIDATION_MODES",

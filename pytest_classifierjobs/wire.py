@@ -41,12 +41,9 @@ __all__ = ["WireFormatError", "from_wire", "to_wire"]
 _T = TypeVar("_T")
 _Hook = Callable[[Any, Any], Any]
 
-#: Every class ``to_wire`` and ``from_wire`` accept: the attrs classes of ``models``, but for
-#: the list query, which travels as URL parameters.
+#: Every class ``to_wire`` and ``from_wire`` accept: all the attrs classes of ``models``.
 _MODELS: tuple[type[Any], ...] = tuple(
-    model
-    for name in models.__all__
-    if attrs.has(model := getattr(models, name)) and model is not models.ListQuery
+    model for name in models.__all__ if attrs.has(model := getattr(models, name))
 )
 
 # A repr longer than this is cut: a message names the culprit, it does not dump it.

@@ -31,7 +31,6 @@ from pytest_classifierjobs import (
     WandbIntegrationOut,
     coherence_violations,
 )
-from pytest_classifierjobs.models import ListQuery
 from pytest_classifierjobs.progression import STATUS_UPDATED
 from pytest_classifierjobs.store import (
     OUTCOMES,
@@ -39,6 +38,7 @@ from pytest_classifierjobs.store import (
     JobConflictError,
     JobNotFoundError,
     JobStore,
+    ListQuery,
     matches,
 )
 

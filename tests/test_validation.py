@@ -26,10 +26,10 @@ from pytest_classifierjobs.models import (
     ClassifierTrainingParametersIn,
     JobIn,
     JobsOut,
-    ListQuery,
     TrainingFile,
     WandbIntegration,
 )
+from pytest_classifierjobs.store import ListQuery
 from pytest_classifierjobs.validation import (
     NO_TRAINING_FILE,
     CreateRequest,
