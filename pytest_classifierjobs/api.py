@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -58,6 +58,7 @@ __all__ = [
     "JobsApi",
     "Operation",
     "Unrouted",
+    "request_headers",
 ]
 
 Operation = Literal["list", "create", "get", "start", "cancel"]
@@ -148,6 +149,18 @@ class Unrouted:
 
     response: ApiResponse
     unhandled: bool
+
+
+def request_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers as Starlette reads them: names in lower case, the first of a repeated one counts.
+
+    >>> request_headers([("Content-Type", "application/json"), ("content-type", "text/plain")])
+    {'content-type': 'application/json'}
+    """
+    headers: dict[str, str] = {}
+    for name, value in pairs:
+        headers.setdefault(name.lower(), value)
+    return headers
 
 
 def _json(status_code: int, body: Any) -> ApiResponse:

@@ -43,6 +43,7 @@ from .api import (
     JobsApi,
     Operation,
     Unrouted,
+    request_headers,
 )
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import ALL_OPERATIONS, Fault, FaultQueue, default_body, rate_limit_headers
@@ -455,16 +456,13 @@ class ClassifierJobsMock:
             self._unhandled.append(request)
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
-        headers: dict[str, str] = {}
-        for name, value in request.headers.multi_items():
-            headers.setdefault(name.lower(), value)  # the first of a repeated header counts
         url = request.url
         return ApiRequest(
             method=request.method,
             path=url.path[len(self._prefix) :],
             query=url.params.multi_items(),
             query_string=url.query.decode("ascii"),
-            headers=headers,
+            headers=request_headers(request.headers.multi_items()),
             body=request.read(),
             root=f"{url.scheme}://{url.netloc.decode('ascii')}{self._prefix}",
         )

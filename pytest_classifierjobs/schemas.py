@@ -22,7 +22,8 @@ so: ``JobIn.auto_start`` (a boolean with neither a default nor a place in ``requ
 not nullable, ``False`` by default as the docs say) and the hyperparameters' ``anyOf`` (a plain
 union, tried member by member). Nothing here knows HTTP; :mod:`pytest_classifierjobs.validation`
 reads requests as FastAPI does and validates them with these classes. The differential test
-(``tests/test_reference.py``) checks them against a FastAPI app generated from the spec.
+(``tests/reference/test_differential.py``) checks them against a FastAPI app generated from
+the spec.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 import httpx
 
-from .api import ApiRequest, ApiResponse
+from .api import ApiRequest, ApiResponse, request_headers
 from .mock import ClassifierJobsMock
 
 __all__ = ["MAX_BODY_BYTES", "LiveServer"]
@@ -203,9 +203,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except ValueError as error:  # an absolute-form target urllib cannot read
             self.send_error(400, f"Bad request target ({error})")
             return
-        headers: dict[str, str] = {}
-        for name, value in self.headers.items():
-            headers.setdefault(name.lower(), value)  # the first of a repeated header counts
+        headers = request_headers(self.headers.items())
         # The server answers at its root, whatever the mock's base URL; uvicorn hands the router
         # the percent-decoded path, as unquote() decodes it.
         request = ApiRequest(
