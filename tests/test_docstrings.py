@@ -5,7 +5,18 @@ import importlib
 
 import pytest
 
-MODULES = ["models", "lifecycle", "wire", "factories", "validation", "api", "mock", "settings"]
+MODULES = [
+    "models",
+    "lifecycle",
+    "wire",
+    "factories",
+    "progression",
+    "routing",
+    "validation",
+    "api",
+    "mock",
+    "settings",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -25,4 +36,5 @@ def test_the_examples_exist() -> None:
         )
         for name in MODULES
     }
-    assert all(counts[name] > 0 for name in ("lifecycle", "factories")), counts
+    with_examples = ("lifecycle", "factories", "progression", "routing", "validation", "api")
+    assert all(counts[name] > 0 for name in with_examples), counts
