@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
 from .settings import VALIDATION_MODES
-from .store import OUTCOMES, PROGRESSIONS
+from .state.jobs import OUTCOMES, PROGRESSIONS
 
 __all__ = ["main"]
 

@@ -1,7 +1,9 @@
 """Fault injection: what the fake serves instead of its normal answer, and for how long.
 
-A fault is set per operation (``"list"``, ``"create"``, ``"get"``, ``"start"``, ``"cancel"``, or
-``"*"`` for every one) for the next ``times`` calls, or until cleared (``times=None``). Several
+A fault is set per operation (any name of :data:`pytest_classifierjobs.api.OPERATIONS`: the job
+operations ``"list"``, ``"create"``, ``"get"``, ``"start"``, ``"cancel"``, the file operations
+``"files.upload"``, ... ; or ``"*"`` for every one) for the next ``times`` calls, or until
+cleared (``times=None``). Several
 faults set for one operation queue in the order they were set; a ``"*"`` fault takes its turn
 in that order too. A fault answers *before* the fake's handlers run, so a failed create stores
 nothing and a failed cancel cancels nothing; a delay is the one fault after which the normal

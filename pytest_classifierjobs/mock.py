@@ -1,4 +1,4 @@
-"""``ClassifierJobsMock``: the fake jobs API on a respx router, usable with or without pytest.
+"""``ClassifierJobsMock``: the fake API on a respx router, usable with or without pytest.
 
 While it is active, every httpx request to the base URL is answered by the fake and never
 reaches the network; requests to other hosts pass through untouched. One respx route takes
@@ -36,23 +36,30 @@ import respx
 from respx.models import AllMockedAssertionError
 
 from .api import (
-    JOB_ROUTES,
+    JOB_OPERATIONS,
     OPERATIONS,
+    ROUTES,
+    Api,
     ApiRequest,
     ApiResponse,
-    JobsApi,
     Operation,
     Unrouted,
     request_headers,
 )
 from .factories import ClassifierDetailedJobOutFactory
-from .faults import ALL_OPERATIONS, Fault, FaultQueue, default_body, rate_limit_headers
+from .faults import Fault, FaultQueue, default_body, rate_limit_headers
 from .lifecycle import coherence_violations
-from .models import ClassifierDetailedJobOut, ClassifierJobOut, ClassifierJobOutStatus
+from .models import (
+    ClassifierDetailedJobOut,
+    ClassifierJobOut,
+    ClassifierJobOutStatus,
+    UploadFileOut,
+)
 from .progression import CLASSIFIER_BASE_MODELS
 from .routing import RouteMatch
 from .settings import DEFAULT_BASE_URL
-from .store import JobNotFoundError, JobStore, Progression
+from .state.files import FileStore, UnknownFileError
+from .state.jobs import JobNotFoundError, JobStore, Progression
 from .validation import ValidationMode
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
@@ -63,6 +70,9 @@ _NO_BODY = frozenset({204, 304})
 
 # How many histories add() draws for a short job before it keeps the last one.
 _COMPLETION_DRAWS = 20
+
+# The purposes an upload may have (``schemas.FilePurpose``).
+_PURPOSES = ("fine-tune", "batch", "ocr", "audio")
 
 # The marker of "no body given": None is a body (JSON null).
 _DEFAULT_BODY: Any = object()
@@ -97,7 +107,9 @@ class ClassifierJobsMock:
     created or started job takes one step per GET of it) or ``"manual"`` (only :meth:`advance`
     moves it); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
     ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
-    with (by default a seeded one of the mock's own).
+    with (by default a seeded one of the mock's own). ``api_keys``, ``validation``,
+    ``base_models`` and ``strict_files`` are the options of :class:`~pytest_classifierjobs.api.Api`
+    (the plugin reference lists them all).
     """
 
     def __init__(
@@ -112,6 +124,7 @@ class ClassifierJobsMock:
         api_keys: Collection[str] | None = None,
         validation: ValidationMode = "server",
         base_models: Collection[str] | None = CLASSIFIER_BASE_MODELS,
+        strict_files: bool = False,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in {"http", "https"} or not parsed.host:
@@ -130,13 +143,18 @@ class ClassifierJobsMock:
         self.store = JobStore(
             rng=Random(seeds.getrandbits(64)), progression=progression, outcome=outcome
         )
-        #: The handlers of the five operations, shared with the live server.
-        self.api = JobsApi(
+        #: The uploaded files, which jobs read at validation (on the jobs' clock).
+        self.file_store = FileStore(rng=Random(seeds.getrandbits(64)), clock=self.store.clock)
+        self.store.files = self.file_store
+        #: The handlers of every operation, shared with the live server.
+        self.api = Api(
             self.store,
+            self.file_store,
             require_auth=require_auth,
             api_keys=api_keys,
             validation=validation,
             base_models=base_models,
+            strict_files=strict_files,
         )
         self._unhandled: list[httpx.Request] = []
         self._lock = threading.Lock()
@@ -199,6 +217,49 @@ class ClassifierJobsMock:
         """Requests under the base URL that no operation matched, oldest first."""
         with self._lock:
             return list(self._unhandled)
+
+    @property
+    def files(self) -> Mapping[str, UploadFileOut]:
+        """The stored files by id, oldest first (a read-only snapshot; deleted ones are gone)."""
+        return self.file_store.files
+
+    def file_content(self, file_id: str) -> bytes:
+        """The bytes uploaded as the file ``file_id``."""
+        try:
+            return self.file_store.content(file_id)
+        except UnknownFileError:
+            known = ", ".join(self.file_store.files) or "none"
+            raise UnknownFileError(
+                f"no stored file has the id {file_id!r}; stored ids: {known}"
+            ) from None
+
+    def add_file(
+        self,
+        content: bytes | str | Iterable[Mapping[str, Any]],
+        *,
+        filename: str = "train.jsonl",
+        purpose: str = "fine-tune",
+    ) -> UploadFileOut:
+        """Store a file as an upload would, without HTTP, and return it.
+
+        ``content`` is the file's bytes, text (UTF-8) or rows, each written as one JSON line:
+        ``add_file([{"text": "great", "labels": {"sentiment": "positive"}}, ...])``.
+        """
+        if isinstance(content, str):
+            data = content.encode()
+        elif isinstance(content, (bytes, bytearray, memoryview)):
+            data = bytes(content)
+        else:
+            rows = list(content)
+            if not all(isinstance(row, Mapping) for row in rows):
+                raise TypeError(
+                    "add_file() takes bytes, a str or rows (dicts such as "
+                    '{"text": ..., "labels": {...}}), not ' + repr(content)[:80]
+                )
+            data = b"".join(json.dumps(dict(row)).encode() + b"\n" for row in rows)
+        if purpose not in _PURPOSES:
+            raise ValueError(f"purpose must be one of {', '.join(_PURPOSES)}, not {purpose!r}")
+        return self.file_store.upload(filename, data, purpose=purpose)
 
     def add(
         self,
@@ -281,7 +342,8 @@ class ClassifierJobsMock:
     ) -> None:
         """Answer the next ``times`` calls of ``operation`` with ``status_code``.
 
-        ``operation`` is ``"list"``, ``"create"``, ``"get"``, ``"start"``, ``"cancel"`` or ``"*"``
+        ``operation`` is a job operation (``"list"``, ``"create"``, ``"get"``, ``"start"``,
+        ``"cancel"``), a file operation (``"files.upload"``, ``"files.list"``, ...) or ``"*"``
         for all; ``times=None`` means until :meth:`clear_faults`. Without ``json`` the body is the
         real service's for that status (the 429 of the rate limiter, ``{"detail": ...}`` else).
         The store does not change: a failed create stores nothing.
@@ -338,8 +400,12 @@ class ClassifierJobsMock:
         self.faults.add(operation, Fault(delay=float(seconds)), times=times)
 
     def retire(self) -> None:
-        """Answer every jobs route ``410 Gone``, as the real API has since mid-2026."""
-        self.faults.add(ALL_OPERATIONS, Fault(status_code=410, body=_DEFAULT_BODY), times=None)
+        """Answer every jobs route ``410 Gone``, as the real API has since mid-2026.
+
+        The files routes were not retired: they keep answering.
+        """
+        for operation in JOB_OPERATIONS:
+            self.faults.add(operation, Fault(status_code=410, body=_DEFAULT_BODY), times=None)
 
     def clear_faults(self) -> None:
         """Drop every fault; normal service resumes."""
@@ -367,7 +433,7 @@ class ClassifierJobsMock:
         # One route per operation that only counts its calls (``routes``): the router above
         # answers them. They live on a router that is never started.
         recorder = respx.Router(assert_all_called=False)
-        by_operation = {route.operation: route for route in JOB_ROUTES}
+        by_operation = {route.operation: route for route in ROUTES}
         return {
             operation: recorder.route(
                 name=operation,
@@ -448,7 +514,7 @@ class ClassifierJobsMock:
     ) -> None:
         """Count a call of ``operation`` on its route (both transports record here)."""
         with self._lock:
-            self._routes[operation].calls.record(request, response)  # type: ignore[index]
+            self._routes[operation].calls.record(request, response)
 
     def _record_unhandled(self, request: httpx.Request) -> None:
         """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""

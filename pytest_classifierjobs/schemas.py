@@ -43,12 +43,19 @@ __all__ = [
     "CompletionTrainingParametersIn",
     "CreateJobQuery",
     "FTClassifierLossFunction",
+    "FilePath",
+    "FilePurpose",
     "FineTuneableModelType",
     "GithubRepositoryIn",
     "JobIn",
     "JobPath",
+    "ListFilesQuery",
     "ListJobsQuery",
+    "SampleType",
+    "SignedUrlQuery",
+    "Source",
     "TrainingFile",
+    "UploadForm",
     "WandbIntegration",
 ]
 
@@ -176,3 +183,76 @@ class JobPath(BaseModel):
     """The path parameter of the operations on one job."""
 
     job_id: uuid.UUID
+
+
+# --- files (``reference/mistral-workflow-openapi-fragment.json``) --------------------------
+
+
+class FilePurpose(str, enum.Enum):
+    """``FilePurpose``, and ``audio``.
+
+    The spec's description names ``audio`` and the audio guide uploads with it, although the
+    spec's enum lists only the first three.
+    """
+
+    fine_tune = "fine-tune"
+    batch = "batch"
+    ocr = "ocr"
+    audio = "audio"
+
+
+class SampleType(str, enum.Enum):
+    """``SampleType``, a filter of the list of files."""
+
+    pretrain = "pretrain"
+    instruct = "instruct"
+    batch_request = "batch_request"
+    batch_result = "batch_result"
+    batch_error = "batch_error"
+
+
+class Source(str, enum.Enum):
+    """``Source``, a filter of the list of files."""
+
+    upload = "upload"
+    repository = "repository"
+    mistral = "mistral"
+
+
+class UploadForm(BaseModel):
+    """The text fields of ``POST /v1/files``.
+
+    ``file`` itself is checked as FastAPI checks an ``UploadFile`` (``validation.py``).
+    """
+
+    expiry: int | None = None
+    visibility: Literal["workspace", "user"] = "workspace"
+    purpose: FilePurpose | None = None
+
+
+class ListFilesQuery(BaseModel):
+    """The query parameters of ``GET /v1/files``, in the spec's order."""
+
+    page: int = 0
+    page_size: int = 100
+    include_total: bool = True
+    sample_type: list[SampleType] | None = None
+    source: list[Source] | None = None
+    search: str | None = None
+    purpose: FilePurpose | None = None
+    mimetypes: list[str] | None = None
+
+
+class FilePath(BaseModel):
+    """The path parameter of the operations on one file."""
+
+    file_id: uuid.UUID
+
+
+class SignedUrlQuery(BaseModel):
+    """The query of ``GET /v1/files/{file_id}/url``.
+
+    ``expiry`` is the hours the link lasts, 1 to 168 (the v2 spec: "Must be between 1h and 168h").
+    """
+
+    expiry: Annotated[int, Field(ge=1, le=168)] = 24

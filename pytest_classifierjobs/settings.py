@@ -27,7 +27,7 @@ from typing import Any, Literal
 from .lifecycle import STATUS_GROUPS
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
-from .store import OUTCOMES, PROGRESSIONS, Progression
+from .state.jobs import OUTCOMES, PROGRESSIONS, Progression
 
 __all__ = [
     "ANY_BASE_MODEL",

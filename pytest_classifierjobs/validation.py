@@ -48,6 +48,7 @@ import json
 import math
 import types
 import typing
+import urllib.parse
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Annotated, Any, Final
 
@@ -64,15 +65,19 @@ from .models import (
     WandbIntegration,
 )
 from .settings import VALIDATION_MODES, ValidationMode
-from .store import ListQuery
+from .state.files import FileQuery
+from .state.jobs import ListQuery
 
 __all__ = [
     "VALIDATION_MODES",
     "CreateRequest",
+    "FilePart",
     "Problem",
     "RequestReader",
     "RequestRefused",
+    "Upload",
     "ValidationMode",
+    "read_form",
     "validation_error_body",
 ]
 
@@ -136,6 +141,26 @@ class CreateRequest:
     job: JobIn
     dry_run: bool = False
 
+
+@attrs.frozen(kw_only=True)
+class FilePart:
+    """A file of a multipart body: its name, type and content."""
+
+    filename: str
+    content: bytes
+    content_type: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Upload:
+    """An upload, read and checked: the file and its purpose (``fine-tune`` when not sent)."""
+
+    file: FilePart
+    purpose: str = "fine-tune"
+
+
+# The lists of the files' list query: every value of a repeated name counts.
+_LIST_PARAMETERS: Final = frozenset({"sample_type", "source", "mimetypes"})
 
 # The recorded model-level problem of JobIn (mistralai/client-ts#70), word for word.
 NO_TRAINING_FILE: Final = "At least one training file or repository is required."
@@ -228,6 +253,109 @@ class RequestReader:
             if strict_problems:
                 raise RequestRefused.invalid(strict_problems)
         return CreateRequest(job=_job_in(job), dry_run=bool(params.dry_run))
+
+    def file_id(self, raw: str) -> str:
+        """The file id of a path, in the canonical form (any UUID spelling)."""
+        problems: list[Problem] = []
+        path = _validate(schemas.FilePath, {"file_id": raw}, ("path",), problems)
+        if path is None:
+            raise RequestRefused.invalid(problems)
+        return str(path.file_id)
+
+    def file_query(self, query: Sequence[tuple[str, str]]) -> FileQuery:
+        """The query of a list of files; a list parameter takes every value of its name."""
+        values: dict[str, Any] = {}
+        for name, value in query:
+            if name in _LIST_PARAMETERS:
+                values.setdefault(name, []).append(value)
+            else:
+                values[name] = value
+        problems: list[Problem] = []
+        params = _validate(schemas.ListFilesQuery, values, ("query",), problems)
+        if params is None:
+            raise RequestRefused.invalid(problems)
+
+        def chosen(items: Sequence[Any] | None) -> frozenset[str] | None:
+            return None if items is None else frozenset(getattr(i, "value", i) for i in items)
+
+        return FileQuery(
+            page=params.page,
+            page_size=params.page_size,
+            include_total=params.include_total,
+            sample_type=chosen(params.sample_type),
+            source=chosen(params.source),
+            search=params.search,
+            purpose=None if params.purpose is None else params.purpose.value,
+            mimetypes=chosen(params.mimetypes),
+        )
+
+    def signed_url_expiry(self, query: Sequence[tuple[str, str]]) -> int:
+        """The hours a signed link lasts (``expiry``, 24 by default)."""
+        problems: list[Problem] = []
+        params = _validate(schemas.SignedUrlQuery, _last_values(query), ("query",), problems)
+        if params is None:
+            raise RequestRefused.invalid(problems)
+        return params.expiry
+
+    def upload(self, headers: Mapping[str, str], body: bytes) -> Upload:
+        """An upload's form: a ``file`` part (required), ``purpose``, ``expiry``, ``visibility``.
+
+        A body that is not a form reads as an empty form, as Starlette reads it: the ``file``
+        is then missing.
+        """
+        fields = dict(read_form(headers, body))  # the last of a repeated name, as Starlette
+        problems: list[Problem] = []
+        text = {name: v for name, v in fields.items() if name != "file" and isinstance(v, str)}
+        params = _validate(schemas.UploadForm, text, ("body",), problems)
+        file = fields.get("file")
+        if file is None:
+            problems.append(Problem(("body", "file"), "Field required", "missing"))
+        elif not isinstance(file, FilePart):
+            reason = "Expected UploadFile, received: <class 'str'>"
+            problems.append(Problem(("body", "file"), f"Value error, {reason}", "value_error"))
+        if problems or params is None or not isinstance(file, FilePart):
+            raise RequestRefused.invalid(problems)
+        purpose = "fine-tune" if params.purpose is None else params.purpose.value
+        return Upload(file=file, purpose=purpose)
+
+
+def read_form(headers: Mapping[str, str], body: bytes) -> list[tuple[str, str | FilePart]]:
+    """The fields of a form body, in order, as Starlette reads them.
+
+    ``multipart/form-data`` (a part with a ``filename`` is a :class:`FilePart`) and
+    ``application/x-www-form-urlencoded``; any other body is an empty form. A multipart type
+    without a boundary is a ``400``, as Starlette answers it.
+    """
+    message = email.message.Message()
+    message["content-type"] = headers.get("content-type", "")
+    content_type = message.get_content_type()
+    if content_type == "application/x-www-form-urlencoded":
+        pairs = urllib.parse.parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+        return list(pairs)
+    if content_type != "multipart/form-data":
+        return []
+    boundary = message.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise RequestRefused(400, {"detail": "Missing boundary in multipart."})
+    fields: list[tuple[str, str | FilePart]] = []
+    for chunk in body.split(b"--" + boundary.encode("latin-1"))[1:]:
+        if chunk.startswith(b"--"):  # the closing delimiter
+            break
+        head, found, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not found:
+            continue
+        part = email.message_from_bytes(head + b"\r\n\r\n")
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        content = content.removesuffix(b"\r\n")
+        filename = part.get_filename()
+        if filename is None:
+            fields.append((name, content.decode("utf-8", "replace")))
+        else:
+            type_ = part.get("content-type")
+            fields.append((name, FilePart(filename=filename, content=content, content_type=type_)))
+    return fields
 
 
 def read_json_body(headers: Mapping[str, str], body: bytes) -> Any:

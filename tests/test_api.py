@@ -24,13 +24,13 @@ from pytest_classifierjobs.api import (
     JOBS_PATH,
     NOT_FOUND_DETAIL,
     OPERATIONS,
+    Api,
     ApiRequest,
     ApiResponse,
-    JobsApi,
     Unrouted,
 )
 from pytest_classifierjobs.routing import RouteMatch
-from pytest_classifierjobs.store import JobStore
+from pytest_classifierjobs.state.jobs import JobStore
 
 S = ClassifierJobOutStatus
 JOB_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -57,8 +57,8 @@ REMOVE = object()
 
 
 @pytest.fixture(name="api")
-def api_fixture() -> JobsApi:
-    return JobsApi(JobStore(rng=Random(17)))
+def api_fixture() -> Api:
+    return Api(JobStore(rng=Random(17)))
 
 
 @pytest.fixture(name="factory")
@@ -71,7 +71,7 @@ def factory_fixture() -> type[ClassifierDetailedJobOutFactory]:
 
 
 def call(
-    api: JobsApi,
+    api: Api,
     method: str,
     path: str,
     *,
@@ -104,7 +104,11 @@ def job_path(job_id: str, action: str = "") -> str:
 
 
 def test_the_operations_their_routes_and_their_path() -> None:
-    assert OPERATIONS == ("list", "create", "get", "start", "cancel")
+    assert (
+        *("list", "create", "get", "start", "cancel"),
+        *("files.upload", "files.list", "files.retrieve", "files.delete", "files.download"),
+        *("files.get_signed_url", "files.signed_download"),
+    ) == OPERATIONS
     assert JOBS_PATH == "/v1/fine_tuning/jobs"
     # The spec's order: a 405 names the method of the first route whose path matches.
     assert [(r.method, r.template, r.operation) for r in JOB_ROUTES] == [
@@ -129,7 +133,7 @@ def test_the_operations_their_routes_and_their_path() -> None:
     ],
 )
 def test_a_request_that_is_an_operation(
-    api: JobsApi, method: str, path: str, expected: tuple[str, dict[str, str]]
+    api: Api, method: str, path: str, expected: tuple[str, dict[str, str]]
 ) -> None:
     routed = api.route(ApiRequest(method=method, path=path))
     assert routed == RouteMatch(*expected)
@@ -148,7 +152,7 @@ def test_a_request_that_is_an_operation(
     ],
 )
 def test_a_known_path_with_another_method_is_405_with_allow(
-    api: JobsApi, method: str, path: str, allow: str
+    api: Api, method: str, path: str, allow: str
 ) -> None:
     for headers in (AUTH, {}):  # answered the same with or without a token
         response = call(api, method, path, headers=headers)
@@ -171,7 +175,7 @@ def test_a_known_path_with_another_method_is_405_with_allow(
         f"{JOBS_PATH}/{JOB_ID}/start/now",
     ],
 )
-def test_an_unknown_path_is_404(api: JobsApi, path: str) -> None:
+def test_an_unknown_path_is_404(api: Api, path: str) -> None:
     response = call(api, "GET", path, headers={})
     assert (response.status_code, payload(response), response.headers) == (
         404,
@@ -192,7 +196,7 @@ def test_an_unknown_path_is_404(api: JobsApi, path: str) -> None:
     ],
 )
 def test_a_path_off_by_a_final_slash_is_redirected(
-    api: JobsApi, method: str, path: str, query: str, location: str
+    api: Api, method: str, path: str, query: str, location: str
 ) -> None:
     request = ApiRequest(method=method, path=path, query_string=query, root="https://h/p")
     routed = api.route(request)
@@ -231,13 +235,13 @@ def test_a_path_off_by_a_final_slash_is_redirected(
     ],
 )
 def test_401_without_a_bearer_token(
-    api: JobsApi, headers: dict[str, str], method: str, path: str
+    api: Api, headers: dict[str, str], method: str, path: str
 ) -> None:
     headers = {**headers, "content-type": "application/json"}
     response = call(api, method, path, headers=headers, body=CREATE)
     assert response.status_code == 401
     assert payload(response) == {"detail": "Unauthorized"}
-    assert api.store.jobs == {}
+    assert api.jobs.jobs == {}
 
 
 @pytest.mark.parametrize(
@@ -245,13 +249,13 @@ def test_401_without_a_bearer_token(
     ["Bearer k", "bearer k", "BEARER k", "Bearer  spaced-key "],
     ids=["Bearer", "lower", "upper", "extra-spaces"],
 )
-def test_any_bearer_token_is_accepted(api: JobsApi, authorization: str) -> None:
+def test_any_bearer_token_is_accepted(api: Api, authorization: str) -> None:
     response = call(api, "GET", JOBS_PATH, headers={"authorization": authorization})
     assert response.status_code == 200
 
 
 def test_with_api_keys_only_those_are_accepted() -> None:
-    api = JobsApi(JobStore(rng=Random(1)), api_keys=["good", "also-good"])
+    api = Api(JobStore(rng=Random(1)), api_keys=["good", "also-good"])
     assert api.api_keys == frozenset({"good", "also-good"})
     for token, status in [("good", 200), ("also-good", 200), ("revoked", 401), ("GOOD", 401)]:
         response = call(api, "GET", JOBS_PATH, headers={"authorization": f"Bearer {token}"})
@@ -265,15 +269,15 @@ def test_api_keys_without_auth_are_a_contradiction() -> None:
     with pytest.raises(
         ValueError, match=r"^api_keys needs require_auth=True: without it no key is checked$"
     ):
-        JobsApi(JobStore(rng=Random(1)), require_auth=False, api_keys=["k"])
+        Api(JobStore(rng=Random(1)), require_auth=False, api_keys=["k"])
 
 
 def test_require_auth_false_answers_without_a_token(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
-    api = JobsApi(JobStore(rng=Random(1)), require_auth=False)
+    api = Api(JobStore(rng=Random(1)), require_auth=False)
     assert api.require_auth is False
-    job = api.store.put(factory.build(status="RUNNING"))
+    job = api.jobs.put(factory.build(status="RUNNING"))
     json_only = {"content-type": "application/json"}
     assert call(api, "GET", JOBS_PATH, headers={}).status_code == 200
     assert call(api, "POST", JOBS_PATH, headers=json_only, body=CREATE).status_code == 200
@@ -296,9 +300,7 @@ def test_require_auth_false_answers_without_a_token(
     ["abc", "3fa85f64-5717-4562-b3fc-2c963f66afaZ", "3fa85f64", "1"],
     ids=["word", "bad-digit", "short", "number"],
 )
-def test_422_for_a_job_id_that_is_no_uuid(
-    api: JobsApi, method: str, action: str, job_id: str
-) -> None:
+def test_422_for_a_job_id_that_is_no_uuid(api: Api, method: str, action: str, job_id: str) -> None:
     response = call(api, method, job_path(job_id, action))
     assert response.status_code == 422
     # pydantic's problem, as FastAPI answers for a `job_id: UUID`; the uuid crate's reason in it
@@ -314,7 +316,7 @@ def test_422_for_a_job_id_that_is_no_uuid(
     [("GET", ""), ("POST", "start"), ("POST", "cancel")],
     ids=["get", "start", "cancel"],
 )
-def test_404_for_an_unknown_job(api: JobsApi, method: str, action: str) -> None:
+def test_404_for_an_unknown_job(api: Api, method: str, action: str) -> None:
     response = call(api, method, job_path(UNKNOWN, action))
     assert response.status_code == 404
     assert response.content == b'{"detail":"No fine tuning job matches the given query."}'
@@ -323,16 +325,16 @@ def test_404_for_an_unknown_job(api: JobsApi, method: str, action: str) -> None:
 
 
 def test_an_upper_case_job_id_finds_the_job(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="RUNNING"))
+    job = api.jobs.put(factory.build(status="RUNNING"))
     assert call(api, "GET", job_path(job.id.upper())).status_code == 200
 
 
 # --- 200 answers ----------------------------------------------------------------------------
 
 
-def test_create_answers_the_short_job(api: JobsApi) -> None:
+def test_create_answers_the_short_job(api: Api) -> None:
     response = call(api, "POST", JOBS_PATH, body=CREATE)
     assert response.status_code == 200
     assert response.headers == {}
@@ -344,12 +346,12 @@ def test_create_answers_the_short_job(api: JobsApi) -> None:
     assert "classifier_targets" not in data
     job = from_wire(ClassifierJobOut, data)
     assert type(job) is ClassifierJobOut
-    assert job == api.store.jobs[job.id].summary()
+    assert job == api.jobs.jobs[job.id].summary()
     assert coherence_violations(job) == []
     assert job.training_files == [FILE]
 
 
-def test_compact_json_bodies(api: JobsApi) -> None:
+def test_compact_json_bodies(api: Api) -> None:
     response = call(api, "GET", JOBS_PATH)
     assert response.content == b'{"total":0,"data":[],"object":"list"}'
 
@@ -362,7 +364,7 @@ def test_compact_json_bodies(api: JobsApi) -> None:
     ],
 )
 def test_get_answers_the_detailed_job_one_step_per_get(
-    api: JobsApi, auto_start: bool, steps: list[str]
+    api: Api, auto_start: bool, steps: list[str]
 ) -> None:
     body = json.loads(CREATE)
     body["auto_start"] = auto_start
@@ -373,12 +375,12 @@ def test_get_answers_the_detailed_job_one_step_per_get(
         assert response.status_code == 200
         job = from_wire(ClassifierDetailedJobOut, payload(response))
         assert coherence_violations(job) == []
-        assert job == api.store.jobs[created["id"]]
+        assert job == api.jobs.jobs[created["id"]]
         seen.append(job.status.value)
     assert seen == steps
 
 
-def test_start_and_cancel_answer_the_detailed_job(api: JobsApi) -> None:
+def test_start_and_cancel_answer_the_detailed_job(api: Api) -> None:
     created = payload(call(api, "POST", JOBS_PATH, body=CREATE))
     job_id = created["id"]
     call(api, "GET", job_path(job_id))
@@ -392,7 +394,7 @@ def test_start_and_cancel_answer_the_detailed_job(api: JobsApi) -> None:
     assert cancelled.status_code == 200
     job = from_wire(ClassifierDetailedJobOut, payload(cancelled))
     assert job.status is S.CANCELLATION_REQUESTED
-    assert job == api.store.jobs[job_id]
+    assert job == api.jobs.jobs[job_id]
     assert payload(cancelled)["classifier_targets"] != []
     final = from_wire(ClassifierDetailedJobOut, payload(call(api, "GET", job_path(job_id))))
     assert final.status is S.CANCELLED
@@ -400,33 +402,33 @@ def test_start_and_cancel_answer_the_detailed_job(api: JobsApi) -> None:
 
 
 def test_an_unchanged_job_gets_the_same_bytes_and_a_changed_one_new_bytes(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="RUNNING"))
+    job = api.jobs.put(factory.build(status="RUNNING"))
     first = call(api, "GET", job_path(job.id))
     second = call(api, "GET", job_path(job.id))
     assert second.content == first.content
     assert from_wire(ClassifierDetailedJobOut, payload(second)) == job
-    moved = api.store.put(factory.build(status="SUCCESS", id=job.id))
+    moved = api.jobs.put(factory.build(status="SUCCESS", id=job.id))
     third = call(api, "GET", job_path(job.id))
     assert from_wire(ClassifierDetailedJobOut, payload(third)) == moved
     assert third.content != first.content
 
 
 def test_body_is_the_job_on_a_repeated_get(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="RUNNING"))
+    job = api.jobs.put(factory.build(status="RUNNING"))
     call(api, "GET", job_path(job.id))
     second = call(api, "GET", job_path(job.id))
     assert second.body == payload(second)
 
 
 def test_list_answers_jobs_out_newest_first(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
     created = [payload(call(api, "POST", JOBS_PATH, body=CREATE))["id"] for _ in range(3)]
-    added = api.store.put(factory.build(status="SUCCESS", created_at=1))
+    added = api.jobs.put(factory.build(status="SUCCESS", created_at=1))
     response = call(api, "GET", JOBS_PATH, query=[("page", "0"), ("page_size", "2")])
     assert response.status_code == 200
     page = from_wire(JobsOut, payload(response))
@@ -440,11 +442,11 @@ def test_list_answers_jobs_out_newest_first(
 
 
 def test_list_query_as_the_sdk_sends_it(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    running = api.store.put(factory.build(status="RUNNING", created_at=1_740_000_000))
-    api.store.put(factory.build(status="SUCCESS", created_at=1_740_000_000))
-    api.store.put(factory.build(status="RUNNING", created_at=1_700_000_000))
+    running = api.jobs.put(factory.build(status="RUNNING", created_at=1_740_000_000))
+    api.jobs.put(factory.build(status="SUCCESS", created_at=1_740_000_000))
+    api.jobs.put(factory.build(status="RUNNING", created_at=1_700_000_000))
     query = [
         ("page", "0"),
         ("page_size", "100"),
@@ -464,42 +466,42 @@ def test_list_query_as_the_sdk_sends_it(
     "job_type", [REMOVE, None, "completion"], ids=["absent", "null", "completion"]
 )
 def test_a_job_that_is_no_classifier_job_gets_the_recorded_refusal(
-    api: JobsApi, job_type: object
+    api: Api, job_type: object
 ) -> None:
     response = call(api, "POST", JOBS_PATH, body=create_body(job_type=job_type))
     assert (response.status_code, payload(response)) == (422, {"detail": COMPLETION_REFUSED})
     assert COMPLETION_REFUSED == "Model not available for this type of fine-tuning (completion)."
-    assert api.store.jobs == {}
+    assert api.jobs.jobs == {}
 
 
-def test_a_classifier_job_for_another_base_model_is_refused(api: JobsApi) -> None:
+def test_a_classifier_job_for_another_base_model_is_refused(api: Api) -> None:
     response = call(api, "POST", JOBS_PATH, body=create_body(model="mistral-small-latest"))
     assert (response.status_code, payload(response)) == (422, {"detail": CLASSIFIER_MODEL_REFUSED})
     assert (
         CLASSIFIER_MODEL_REFUSED == "Model not available for this type of fine-tuning (classifier)."
     )
-    assert api.store.jobs == {}
+    assert api.jobs.jobs == {}
 
 
 def test_the_base_models_can_be_chosen_or_left_open() -> None:
-    chosen = JobsApi(JobStore(rng=Random(1)), base_models=["ministral-3b-2410"])
+    chosen = Api(JobStore(rng=Random(1)), base_models=["ministral-3b-2410"])
     assert (
         call(chosen, "POST", JOBS_PATH, body=create_body(model="ministral-3b-2410")).status_code
         == 200
     )
     assert call(chosen, "POST", JOBS_PATH, body=CREATE).status_code == 422
-    any_model = JobsApi(JobStore(rng=Random(1)), base_models=None)
+    any_model = Api(JobStore(rng=Random(1)), base_models=None)
     assert call(any_model, "POST", JOBS_PATH, body=create_body(model="m")).status_code == 200
 
 
 # --- create: dry_run ------------------------------------------------------------------------------
 
 
-def test_a_dry_run_answers_the_estimate_and_stores_nothing(api: JobsApi) -> None:
+def test_a_dry_run_answers_the_estimate_and_stores_nothing(api: Api) -> None:
     response = call(api, "POST", JOBS_PATH, query=[("dry_run", "true")], body=CREATE)
     assert response.status_code == 200
     estimate = from_wire(LegacyJobMetadataOut, payload(response))
-    assert api.store.jobs == {}
+    assert api.jobs.jobs == {}
     assert payload(response)["object"] == "job.metadata"
     assert (estimate.details, estimate.deprecated) == (DRY_RUN_DETAILS, True)
     # The recorded formulas (contract, workflow section 4): 10 steps of 65,536 tokens.
@@ -511,7 +513,7 @@ def test_a_dry_run_answers_the_estimate_and_stores_nothing(api: JobsApi) -> None
     assert (estimate.cost_currency, estimate.estimated_start_time) == ("EUR", None)
 
 
-def test_the_dry_run_estimate_is_the_created_jobs(api: JobsApi) -> None:
+def test_the_dry_run_estimate_is_the_created_jobs(api: Api) -> None:
     estimate = payload(call(api, "POST", JOBS_PATH, query=[("dry_run", "1")], body=CREATE))
     created = payload(call(api, "POST", JOBS_PATH, query=[("dry_run", "false")], body=CREATE))
     call(api, "GET", job_path(created["id"]))
@@ -522,7 +524,7 @@ def test_the_dry_run_estimate_is_the_created_jobs(api: JobsApi) -> None:
     assert validated["hyperparameters"]["epochs"] == estimate["epochs"]
 
 
-def test_a_dry_run_is_checked_as_a_create_is(api: JobsApi) -> None:
+def test_a_dry_run_is_checked_as_a_create_is(api: Api) -> None:
     refused = call(
         api, "POST", JOBS_PATH, query=[("dry_run", "true")], body=create_body(job_type=REMOVE)
     )
@@ -587,13 +589,13 @@ def _assert_problems(response: ApiResponse, expected: list[tuple[list[Any], str]
     ],
 )
 def test_422_for_a_bad_create_body(
-    api: JobsApi, body: bytes, expected: list[tuple[list[Any], str]]
+    api: Api, body: bytes, expected: list[tuple[list[Any], str]]
 ) -> None:
     _assert_problems(call(api, "POST", JOBS_PATH, body=body), expected)
-    assert api.store.jobs == {}
+    assert api.jobs.jobs == {}
 
 
-def test_400_for_a_body_that_cannot_be_decoded(api: JobsApi) -> None:
+def test_400_for_a_body_that_cannot_be_decoded(api: Api) -> None:
     response = call(api, "POST", JOBS_PATH, body=b"\xff\xfe{")
     assert (response.status_code, payload(response)) == (
         400,
@@ -621,7 +623,7 @@ def test_400_for_a_body_that_cannot_be_decoded(api: JobsApi) -> None:
     ],
 )
 def test_422_for_a_bad_list_query(
-    api: JobsApi, query: list[tuple[str, str]], expected: list[tuple[list[Any], str]]
+    api: Api, query: list[tuple[str, str]], expected: list[tuple[list[Any], str]]
 ) -> None:
     _assert_problems(call(api, "GET", JOBS_PATH, query=query), expected)
 
@@ -629,11 +631,11 @@ def test_422_for_a_bad_list_query(
 def test_a_negative_page_is_an_empty_page_and_strict_mode_refuses_it(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
-    api = JobsApi(JobStore(rng=Random(1)))
-    api.store.put(factory.build(status="RUNNING"))
+    api = Api(JobStore(rng=Random(1)))
+    api.jobs.put(factory.build(status="RUNNING"))
     page = payload(call(api, "GET", JOBS_PATH, query=[("page", "-1")]))
     assert (page["total"], page["data"]) == (1, [])
-    strict = JobsApi(JobStore(rng=Random(1)), validation="strict")
+    strict = Api(JobStore(rng=Random(1)), validation="strict")
     assert payload(call(strict, "GET", JOBS_PATH, query=[("page", "-1")])) == {
         "detail": [
             {
@@ -650,22 +652,22 @@ def test_a_negative_page_is_an_empty_page_and_strict_mode_refuses_it(
 
 
 def test_409_to_start_a_job_that_is_not_validated(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="RUNNING"))
+    job = api.jobs.put(factory.build(status="RUNNING"))
     response = call(api, "POST", job_path(job.id, "start"))
     assert response.status_code == 409
     assert payload(response) == {
         "detail": f"Job {job.id} cannot be started: its status is RUNNING; "
         "only a VALIDATED job can be started."
     }
-    assert api.store.jobs[job.id] is job
+    assert api.jobs.jobs[job.id] is job
 
 
 def test_409_to_cancel_a_terminal_job(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="FAILED"))
+    job = api.jobs.put(factory.build(status="FAILED"))
     response = call(api, "POST", job_path(job.id, "cancel"))
     assert response.status_code == 409
     assert payload(response) == {
@@ -674,9 +676,9 @@ def test_409_to_cancel_a_terminal_job(
 
 
 def test_answer_takes_an_operation_already_matched(
-    api: JobsApi, factory: type[ClassifierDetailedJobOutFactory]
+    api: Api, factory: type[ClassifierDetailedJobOutFactory]
 ) -> None:
-    job = api.store.put(factory.build(status="VALIDATED"))
+    job = api.jobs.put(factory.build(status="VALIDATED"))
     # The path is not looked at again: the transports route first, then take a fault.
     request = ApiRequest(method="POST", path="/anything", headers=AUTH)
     response = api.answer(RouteMatch("start", {"job_id": job.id}), request)

@@ -14,6 +14,9 @@ MODULES = [
     "routing",
     "validation",
     "api",
+    "api.messages",
+    "clock",
+    "training_data",
     "mock",
     "settings",
 ]
@@ -36,5 +39,12 @@ def test_the_examples_exist() -> None:
         )
         for name in MODULES
     }
-    with_examples = ("lifecycle", "factories", "progression", "routing", "validation", "api")
+    with_examples: tuple[str, ...] = (
+        "lifecycle",
+        "factories",
+        "progression",
+        "routing",
+        "validation",
+    )
+    with_examples += ("api.messages", "clock", "training_data")
     assert all(counts[name] > 0 for name in with_examples), counts

@@ -26,7 +26,7 @@ from pytest_classifierjobs import (
     ClassifierJobOutStatus,
     ClassifierJobsMock,
 )
-from pytest_classifierjobs.api import OPERATIONS, Operation
+from pytest_classifierjobs.api import JOB_OPERATIONS, Operation
 from pytest_classifierjobs.faults import (
     ALL_OPERATIONS,
     RATE_LIMIT_BODY,
@@ -59,7 +59,11 @@ RATE_LIMITED = {
     "code": "1300",
 }
 RETIRED = {"detail": "The fine-tuning jobs API has been retired and no longer serves requests."}
-VALID_NAMES = "'list', 'create', 'get', 'start', 'cancel', '*'"
+VALID_NAMES = (
+    "'list', 'create', 'get', 'start', 'cancel', 'files.upload', 'files.list', 'files.retrieve', "
+    "'files.delete', 'files.download', "
+    "'files.get_signed_url', 'files.signed_download', '*'"
+)
 INJECTED = "{} injected by ClassifierJobsMock"
 
 
@@ -169,7 +173,7 @@ def awaited(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         pytest.param(599, {"detail": "Error"}, id="599-no-phrase"),
     ],
 )
-@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("operation", JOB_OPERATIONS)
 def test_fail_answers_the_default_body_of_the_status(
     *,
     fake: ClassifierJobsMock,
@@ -335,7 +339,7 @@ def test_clear_faults_drops_every_fault(
     fake.clear_faults()
 
     assert fake.faults.unused() == []
-    assert [send(client, op, job.id).status_code for op in OPERATIONS] == [200] * 5
+    assert [send(client, op, job.id).status_code for op in JOB_OPERATIONS] == [200] * 5
 
 
 # --- the queue ----------------------------------------------------------------------------------
@@ -675,14 +679,14 @@ def test_retire_answers_410_on_every_operation_until_cleared(
     fake.retire()
 
     for _ in range(2):
-        for operation in OPERATIONS:
+        for operation in JOB_OPERATIONS:
             response = send(client, operation, job.id)
             assert (response.status_code, response.json()) == (410, RETIRED)
     assert fake.faults.unused() == []
     assert fake.jobs == {job.id: job}
 
     fake.clear_faults()
-    assert [send(client, op, job.id).status_code for op in OPERATIONS] == [200] * 5
+    assert [send(client, op, job.id).status_code for op in JOB_OPERATIONS] == [200] * 5
 
 
 def test_retire_answers_an_async_client(
@@ -691,7 +695,7 @@ def test_retire_answers_an_async_client(
     fake.retire()
 
     async def body(client: httpx.AsyncClient) -> list[int]:
-        return [(await asend(client, op, job.id)).status_code for op in OPERATIONS]
+        return [(await asend(client, op, job.id)).status_code for op in JOB_OPERATIONS]
 
     assert run_async(body) == [410] * 5
 
@@ -896,10 +900,8 @@ def test_a_bad_argument_is_refused_with_a_message_and_sets_no_fault(
         call(fake)
 
     assert fake.faults.unused() == []
-    assert [send(client, op, job.id).status_code for op in OPERATIONS] == [200] * 5
+    assert [send(client, op, job.id).status_code for op in JOB_OPERATIONS] == [200] * 5
 
 
 def test_the_message_for_an_unknown_operation_lists_every_valid_name() -> None:
-    assert unknown("x") == (
-        "unknown operation 'x'; expected one of 'list', 'create', 'get', 'start', 'cancel', '*'"
-    )
+    assert unknown("x") == (f"unknown operation 'x'; expected one of {VALID_NAMES}")

@@ -33,7 +33,7 @@ from pytest_classifierjobs import (
 )
 from pytest_classifierjobs.api import OPERATIONS
 from pytest_classifierjobs.mock import DEFAULT_BASE_URL, seeded_factory
-from pytest_classifierjobs.store import JobNotFoundError
+from pytest_classifierjobs.state.jobs import JobNotFoundError
 
 S = ClassifierJobOutStatus
 J = TypeVar("J", bound=ClassifierJobOut)
@@ -194,6 +194,7 @@ def test_routes_map_each_operation_to_its_respx_route_with_call_counts() -> None
         "get": 3,
         "start": 1,
         "cancel": 2,
+        **{name: 0 for name in OPERATIONS if name.startswith("files.")},
     }
     assert fake.unhandled == []
     with pytest.raises(TypeError):
@@ -937,7 +938,8 @@ def test_delay_is_awaited_for_async_clients(monkeypatch: pytest.MonkeyPatch) -> 
             ("fail", "delete", 500),
             ValueError,
             "unknown operation 'delete'; expected one of 'list', 'create', 'get', 'start', "
-            "'cancel', '*'",
+            "'cancel', 'files.upload', 'files.list', 'files.retrieve', 'files.delete', "
+            "'files.download', 'files.get_signed_url', 'files.signed_download', '*'",
             id="operation",
         ),
         pytest.param(

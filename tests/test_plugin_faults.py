@@ -120,7 +120,9 @@ def test_scenario(classifierjobs):
         pytest.param(
             '{"gets": [503]}',
             "@pytest.mark.classifierjobs(faults=...): unknown operation 'gets'; expected one of "
-            "'list', 'create', 'get', 'start', 'cancel', '*'",
+            "'list', 'create', 'get', 'start', 'cancel', 'files.upload', 'files.list', "
+            "'files.retrieve', 'files.delete', 'files.download', 'files.get_signed_url', "
+            "'files.signed_download', '*'",
             id="unknown-operation",
         ),
         pytest.param(

@@ -35,7 +35,7 @@ from pytest_classifierjobs import (
     ClassifierJobOutStatus,
     ClassifierJobsMock,
 )
-from pytest_classifierjobs.api import OPERATIONS, Operation
+from pytest_classifierjobs.api import JOB_OPERATIONS, Operation
 
 if TYPE_CHECKING:
     from tests.conftest import SDK
@@ -350,7 +350,7 @@ def test_a_408_is_not_retried(
 
 
 @pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("operation", JOB_OPERATIONS)
 def test_a_retired_api_answers_410_on_every_operation(
     *,
     sdk: SDK,

@@ -31,8 +31,9 @@ from pytest_classifierjobs import (
     WandbIntegrationOut,
     coherence_violations,
 )
+from pytest_classifierjobs.clock import Clock
 from pytest_classifierjobs.progression import STATUS_UPDATED
-from pytest_classifierjobs.store import (
+from pytest_classifierjobs.state.jobs import (
     OUTCOMES,
     PROGRESSIONS,
     JobConflictError,
@@ -146,7 +147,7 @@ def test_bad_constructor_arguments_say_what_is_allowed(
 
 
 def test_clock_is_the_time_of_the_first_job_and_later_jobs_come_later() -> None:
-    store = JobStore(rng=Random(3), clock=CLOCK)
+    store = JobStore(rng=Random(3), clock=Clock(CLOCK))
     created = [store.create_job(request()).created_at for _ in range(5)]
     assert CLOCK < created[0] <= CLOCK + 30
     assert all(0 < b - a <= 30 for a, b in itertools.pairwise(created))
@@ -163,7 +164,7 @@ def test_without_a_clock_the_jobs_lie_in_the_lifetime_of_the_api() -> None:
 
 
 def test_a_created_job_echoes_the_request_with_the_server_defaults() -> None:
-    store = JobStore(rng=Random(5), clock=CLOCK)
+    store = JobStore(rng=Random(5), clock=Clock(CLOCK))
     created = store.create_job(
         request(
             model="ministral-8b-latest",

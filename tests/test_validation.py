@@ -29,7 +29,7 @@ from pytest_classifierjobs.models import (
     TrainingFile,
     WandbIntegration,
 )
-from pytest_classifierjobs.store import ListQuery
+from pytest_classifierjobs.state.jobs import ListQuery
 from pytest_classifierjobs.validation import (
     NO_TRAINING_FILE,
     CreateRequest,

@@ -524,8 +524,9 @@ def test_to_wire_refuses_what_is_not_a_model() -> None:
         match=exactly(
             "to_wire() writes the wire models (CheckpointOut, ClassifierDetailedJobOut, "
             "ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
-            "ClassifierTrainingParameters, ClassifierTrainingParametersIn, EventOut, JobIn, "
-            "JobMetadataOut, JobsOut, LegacyJobMetadataOut, MetricOut, TrainingFile, "
+            "ClassifierTrainingParameters, ClassifierTrainingParametersIn, DeleteFileOut, "
+            "EventOut, FileSignedURL, JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, "
+            "ListFilesOut, MetricOut, RetrieveFileOut, TrainingFile, UploadFileOut, "
             "WandbIntegration, WandbIntegrationOut), not dict"
         ),
     ):
@@ -1258,8 +1259,9 @@ def test_from_wire_refuses_what_is_not_a_model() -> None:
         match=exactly(
             "from_wire() reads the wire models (CheckpointOut, ClassifierDetailedJobOut, "
             "ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
-            "ClassifierTrainingParameters, ClassifierTrainingParametersIn, EventOut, JobIn, "
-            "JobMetadataOut, JobsOut, LegacyJobMetadataOut, MetricOut, TrainingFile, "
+            "ClassifierTrainingParameters, ClassifierTrainingParametersIn, DeleteFileOut, "
+            "EventOut, FileSignedURL, JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, "
+            "ListFilesOut, MetricOut, RetrieveFileOut, TrainingFile, UploadFileOut, "
             "WandbIntegration, WandbIntegrationOut), not <class 'dict'>"
         ),
     ):

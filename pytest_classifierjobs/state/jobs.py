@@ -1,9 +1,9 @@
-"""The fake's state: the stored jobs and how they move, with no HTTP in sight.
+"""The jobs of one fake and how they move, with no HTTP in sight.
 
-:class:`JobStore` answers the five operations on plain values (the HTTP layer in
-:mod:`pytest_classifierjobs.api` turns them into responses) and gives tests their handles on the
-jobs (add, set a status, script a sequence). Every method holds one re-entrant lock, so threads
-and ``asyncio.gather`` see each operation happen whole.
+:class:`JobStore` answers the five operations on plain values (the handler in
+:mod:`pytest_classifierjobs.api.jobs` turns them into responses) and gives tests their
+handles on the jobs (add, set a status, script a sequence). Every method holds one re-entrant
+lock, so threads and ``asyncio.gather`` see each operation happen whole.
 
 How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
 
@@ -22,6 +22,13 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
 * A script (:meth:`JobStore.script`) replaces the plan: each GET takes its next status, and the
   job stays at the last one. Scripts and pending cancellations move on GETs in both progression
   modes, because a test asked for them.
+* At ``VALIDATED`` a job created through the API reads its files from the
+  :class:`~pytest_classifierjobs.state.files.FileStore` (:mod:`pytest_classifierjobs
+  .training_data`): its ``classifier_targets`` and ``data_tokens`` come from the data, and data
+  that cannot train a classifier (or a deleted file) makes the step ``FAILED_VALIDATION``
+  instead, with the reason in the event's ``data["error"]``. A job naming a file that was never
+  uploaded here is opaque: its targets and size are drawn, as for a job a test added. A scripted
+  ``VALIDATED`` reads the data too but cannot fail.
 """
 
 from __future__ import annotations
@@ -36,8 +43,9 @@ from typing import Literal
 
 import attrs
 
-from .lifecycle import TERMINAL_STATUSES, Progress, progress_of
-from .models import (
+from pytest_classifierjobs.clock import Clock
+from pytest_classifierjobs.lifecycle import TERMINAL_STATUSES, Progress, progress_of
+from pytest_classifierjobs.models import (
     ClassifierDetailedJobOut,
     ClassifierJobOut,
     ClassifierJobOutStatus,
@@ -49,16 +57,21 @@ from .models import (
     WandbIntegrationOut,
     parse_status,
 )
-from .progression import (
+from pytest_classifierjobs.progression import (
     DATA_TOKENS,
-    EARLIEST,
-    LATEST,
     SEQ_LEN,
     fresh_job,
     new_uuid,
     take_step,
     validated_plan,
 )
+from pytest_classifierjobs.training_data import (
+    InvalidTrainingData,
+    TrainingData,
+    read_training_data,
+)
+
+from .files import FileStore
 
 __all__ = [
     "OUTCOMES",
@@ -153,14 +166,17 @@ class _Entry:
     scripted: bool = False
     targets: list[ClassifierTargetOut] | None = None
     data_tokens: int | None = None
+    #: The create request, for reading the job's files at validation (None: a job a test added).
+    request: JobIn | None = None
 
 
 class JobStore:
     """The jobs of one fake API, and the rules that move them.
 
     ``rng`` draws every id and value, so a seeded ``Random`` gives the same jobs every run.
-    ``clock`` is the creation time of the first job created through the API; later ones are
-    created a little later each.
+    ``clock`` dates the jobs created through the API (a seeded one of its own by default; share
+    it with the files). ``files`` is where jobs read their training data (none: every job's data
+    is opaque).
     """
 
     def __init__(
@@ -169,7 +185,8 @@ class JobStore:
         rng: Random,
         progression: Progression = "per_get",
         outcome: ClassifierJobOutStatus | str = S.SUCCESS,
-        clock: int | None = None,
+        clock: Clock | None = None,
+        files: FileStore | None = None,
     ) -> None:
         if progression not in PROGRESSIONS:
             raise ValueError(
@@ -185,7 +202,8 @@ class JobStore:
         self._rng = rng
         self.progression: Progression = progression
         self.outcome = parsed_outcome
-        self._clock = clock if clock is not None else rng.randint(EARLIEST, LATEST)
+        self.clock = clock or Clock.seeded(rng)
+        self.files = files
         self._account = f"{rng.getrandbits(32):08x}"
         self._data_salt = rng.getrandbits(64)
         self._entries: dict[str, _Entry] = {}
@@ -265,12 +283,12 @@ class JobStore:
         """Store a new job from a valid request; it starts ``QUEUED`` with a plan."""
         with self._lock:
             rng = self._rng
-            self._clock += rng.randint(1, 30)
+            created_at = self.clock.tick(rng.randint(1, 30))
             job = fresh_job(
                 id=new_uuid(rng),
                 model=request.model,
                 auto_start=bool(request.auto_start),
-                created_at=self._clock,
+                created_at=created_at,
                 training_files=[f.file_id for f in request.training_files],
                 validation_files=list(request.validation_files or []),
                 suffix=request.suffix,
@@ -288,16 +306,20 @@ class JobStore:
             entry = _Entry(job=job, progress=Progress(), order=next(self._order))
             entry.targets = _requested_targets(request)
             entry.data_tokens = self._data_tokens(request)
+            entry.request = request
             entry.plan = deque(self._plan_from_creation(job.auto_start))
             self._entries[job.id] = entry
             return job.summary()
 
     def estimate(self, request: JobIn, *, details: str) -> LegacyJobMetadataOut:
         """What validation would estimate for ``request``, with nothing stored (a dry run)."""
+        try:
+            data = self._read_data(request)
+        except InvalidTrainingData:
+            data = None  # the estimate of a job that will fail validation: its size is drawn
         with self._lock:
-            hp, metadata = validated_plan(
-                self._rng, _server_defaults(request), self._data_tokens(request)
-            )
+            data_tokens = self._data_tokens(request) if data is None else data.data_tokens
+            hp, metadata = validated_plan(self._rng, _server_defaults(request), data_tokens)
         return LegacyJobMetadataOut(
             details=details,
             expected_duration_seconds=metadata.expected_duration_seconds,
@@ -369,6 +391,18 @@ class JobStore:
 
     def _step(self, entry: _Entry) -> None:
         status = entry.plan.popleft()
+        problem = None
+        if status is S.VALIDATED and entry.request is not None:
+            try:
+                data = self._read_data(entry.request)
+            except InvalidTrainingData as invalid:
+                problem = str(invalid)
+            else:
+                if data is not None:
+                    entry.targets, entry.data_tokens = data.targets, data.data_tokens
+            if problem is not None and not entry.scripted:
+                status = S.FAILED_VALIDATION
+                entry.plan.clear()
         entry.job, entry.progress = take_step(
             entry.job,
             entry.progress,
@@ -378,8 +412,27 @@ class JobStore:
             account=self._account,
             data_tokens=entry.data_tokens,
         )
+        if status is S.FAILED_VALIDATION and problem is not None:
+            *earlier, failed = entry.job.events
+            event = attrs.evolve(failed, data={**(failed.data or {}), "error": problem})
+            entry.job = attrs.evolve(entry.job, events=[*earlier, event])
         if not entry.plan:
             entry.scripted = False
+
+    def _read_data(self, request: JobIn) -> TrainingData | None:
+        """What the request's files hold, or ``None`` when they are opaque to the fake."""
+        if self.files is None:
+            return None
+        training = self.files.read([f.file_id for f in request.training_files])
+        validation = self.files.read(list(request.validation_files or []))
+        if training is None or validation is None:
+            return None
+        return read_training_data(
+            training,
+            validation,
+            skip_share=request.invalid_sample_skip_percentage,
+            requested=request.classifier_targets,
+        )
 
     def _data_tokens(self, request: JobIn) -> int:
         """The size of the request's training data: the same files give the same size."""
