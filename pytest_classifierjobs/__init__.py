@@ -31,13 +31,18 @@ from .models import (
     ClassifierTargetOut,
     ClassifierTrainingParameters,
     ClassifierTrainingParametersIn,
+    DeleteFileOut,
     EventOut,
+    FileSignedURL,
     JobIn,
     JobMetadataOut,
     JobsOut,
     LegacyJobMetadataOut,
+    ListFilesOut,
     MetricOut,
+    RetrieveFileOut,
     TrainingFile,
+    UploadFileOut,
     WandbIntegration,
     WandbIntegrationOut,
 )
@@ -57,6 +62,7 @@ if TYPE_CHECKING:
     )
     from .mock import ClassifierJobsMock
     from .server import LiveServer
+    from .state.files import UnknownFileError
     from .wire import WireFormatError, from_wire, to_wire
 
 __all__ = [
@@ -79,8 +85,10 @@ __all__ = [
     "ClassifierTrainingParameters",
     "ClassifierTrainingParametersFactory",
     "ClassifierTrainingParametersIn",
+    "DeleteFileOut",
     "EventOut",
     "EventOutFactory",
+    "FileSignedURL",
     "IllegalTransitionError",
     "JobIn",
     "JobInFactory",
@@ -88,11 +96,15 @@ __all__ = [
     "JobMetadataOutFactory",
     "JobsOut",
     "LegacyJobMetadataOut",
+    "ListFilesOut",
     "LiveServer",
     "MetricOut",
     "MetricOutFactory",
     "Progress",
+    "RetrieveFileOut",
     "TrainingFile",
+    "UnknownFileError",
+    "UploadFileOut",
     "WandbIntegration",
     "WandbIntegrationOut",
     "WandbIntegrationOutFactory",
@@ -107,6 +119,7 @@ _LAZY = {
     **dict.fromkeys(("WireFormatError", "from_wire", "to_wire"), "wire"),
     "ClassifierJobsMock": "mock",
     "LiveServer": "server",
+    "UnknownFileError": "state.files",
     **{name: "factories" for name in __all__ if name.endswith("Factory")},
 }
 

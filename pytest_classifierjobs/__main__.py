@@ -121,6 +121,11 @@ def _parser() -> argparse.ArgumentParser:
     models.add_argument(
         "--any-base-model", action="store_true", help="accept classifier jobs of any base model"
     )
+    serve.add_argument(
+        "--strict-files",
+        action="store_true",
+        help="refuse (422) a job whose files were not uploaded to this server",
+    )
 
     sample = commands.add_parser(
         "sample",
@@ -163,6 +168,7 @@ def _serve(args: argparse.Namespace) -> int:
         base_models=None if args.any_base_model else (args.base_model or CLASSIFIER_BASE_MODELS),
         progression=args.progression,
         outcome=args.outcome,
+        strict_files=args.strict_files,
     )
     statuses = list(ClassifierJobOutStatus)
     for index in range(args.jobs):

@@ -49,6 +49,8 @@ _HELP = {
     "(default: any token).",
     "base_models": "Comma-separated base models a classifier job may fine-tune, or * for any "
     "(default: ministral-3b-latest).",
+    "strict_files": "true or false: refuse (422) a created job whose training or validation "
+    "files were not uploaded to the fake (default: false).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -60,6 +62,7 @@ _METAVARS = {
     "validation": "MODE",
     "api_keys": "KEYS",
     "base_models": "MODELS",
+    "strict_files": "BOOL",
 }
 
 
@@ -213,6 +216,7 @@ def classifierjobs_fixture(
         api_keys=options.api_keys,
         validation=options.validation,
         base_models=options.base_models,
+        strict_files=options.strict_files,
     )
     _set_faults(mock, options)
     mock.start()

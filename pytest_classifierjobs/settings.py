@@ -76,6 +76,7 @@ RUN_OPTIONS = (
     "validation",
     "api_keys",
     "base_models",
+    "strict_files",
 )
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
@@ -91,6 +92,7 @@ FIXTURE_OPTIONS = (
     "require_auth",
     "retired",
     "seed",
+    "strict_files",
     "validation",
 )
 ValidationMode = Literal["server", "strict"]
@@ -257,6 +259,7 @@ class RunSettings:
     validation: ValidationMode = "server"
     api_keys: tuple[str, ...] | None = None
     base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
+    strict_files: bool = False
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
@@ -288,6 +291,7 @@ def run_settings(
         "validation": parse_validation,
         "api_keys": lambda text: parse_names(text, what="API keys"),
         "base_models": parse_base_models,
+        "strict_files": parse_bool,
     }
     for name, (text, origin) in raw.items():
         try:
@@ -360,6 +364,8 @@ class FixtureOptions:
     api_keys: tuple[str, ...] | None = None
     #: The base models a classifier job may fine-tune, or ``None`` for any.
     base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
+    #: Refuse a created job whose files were not uploaded to the fake.
+    strict_files: bool = False
 
 
 def fixture_options(
@@ -390,6 +396,7 @@ def fixture_options(
         validation=run.validation,
         api_keys=run.api_keys,
         base_models=run.base_models,
+        strict_files=run.strict_files,
     )
     options = dataclasses.replace(options, **merged)  # type: ignore[arg-type]
     if options.api_keys is not None and not options.require_auth:
@@ -417,7 +424,13 @@ def _marker_value(name: str, value: object) -> object:
                 f"{{'get': [503, 503]}}, got {value!r}"
             )
         return dict(value)
-    if name in {"require_auth", "assert_all_handled", "retired", "assert_all_faults_used"}:
+    if name in {
+        "require_auth",
+        "assert_all_handled",
+        "retired",
+        "assert_all_faults_used",
+        "strict_files",
+    }:
         if not isinstance(value, bool):
             raise SettingError(f"{origin}: expected True or False, got {value!r}")
         return value

@@ -123,7 +123,7 @@ URL_HELP = (
 )
 VALID_OPTIONS = (
     "api_keys, assert_all_faults_used, assert_all_handled, base_models, base_url, faults, "
-    "outcome, progression, require_auth, retired, seed, validation"
+    "outcome, progression, require_auth, retired, seed, strict_files, validation"
 )
 
 
@@ -874,6 +874,43 @@ def test_base_models_option(pytester: pytest.Pytester, how: str) -> None:
     )
 
     _run_with(pytester, how, {"base_models": "ministral-3b-2410"}).assert_outcomes(passed=2)
+
+
+@HOW
+def test_strict_files_option(pytester: pytest.Pytester, how: str) -> None:
+    pytester.makepyfile(
+        """
+        import httpx
+        import pytest
+
+        URL = "https://api.mistral.ai/v1/fine_tuning/jobs"
+        AUTH = {"Authorization": "Bearer test"}
+        UNKNOWN = "5c5c4e64-0d6f-4b8a-9f3c-4c3f1b8c2a11"
+
+        def create(file_id):
+            body = {
+                "model": "ministral-3b-latest",
+                "job_type": "classifier",
+                "training_files": [{"file_id": file_id}],
+                "hyperparameters": {"training_steps": 10},
+            }
+            return httpx.post(URL, json=body, headers=AUTH)
+
+        def test_strict(classifierjobs):
+            refused = create(UNKNOWN)
+            assert (refused.status_code, refused.json()) == (
+                422, {"detail": f"File not found: {UNKNOWN}"}
+            )
+            uploaded = classifierjobs.add_file([{"text": "a", "labels": {"s": "x"}}])
+            assert create(uploaded.id).status_code == 200
+
+        @pytest.mark.classifierjobs(strict_files=False)
+        def test_lenient(classifierjobs):
+            assert create(UNKNOWN).status_code == 200
+        """
+    )
+
+    _run_with(pytester, how, {"strict_files": "true"}).assert_outcomes(passed=2)
 
 
 def test_a_bad_validation_option_is_a_usage_error(pytester: pytest.Pytester) -> None:
