@@ -108,8 +108,8 @@ class ClassifierJobsMock:
     moves it); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
     ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
     with (by default a seeded one of the mock's own). ``api_keys``, ``validation``,
-    ``base_models`` and ``strict_files`` are the options of :class:`~pytest_classifierjobs.api.Api`
-    (the plugin reference lists them all).
+    ``base_models`` and ``strict_files`` are the options of the same names that the plugin
+    reference describes.
     """
 
     def __init__(

@@ -418,7 +418,7 @@ class UploadFileOut:
     filename: str
     #: ``"fine-tune"``, ``"batch"``, ``"ocr"`` (or ``"audio"``, which the audio guide sends).
     purpose: str
-    #: What the rows are: ``"pretrain"``, ``"instruct"``, ``"batch_request"``, ...
+    #: The kind of rows, such as ``"pretrain"``, ``"instruct"`` or ``"batch_request"``.
     sample_type: str
     #: ``"upload"``, ``"repository"`` or ``"mistral"``.
     source: str = "upload"
