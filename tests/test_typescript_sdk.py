@@ -6,7 +6,8 @@ Python, then runs one scenario of ``tests/typescript/scenarios.mjs`` in one Node
 ``classifierjobs_server.url`` (the SDK's ``serverURL``) and asserts on the JSON it prints. The
 TypeScript SDK parses every answer with zod schemas that are stricter than the Python SDK's
 pydantic models in places (``events`` and ``checkpoints`` may not be ``null``, a list's ``data``
-may not be ``null``), so these tests check the fake's wire format from a second side.
+may not be ``null``), so these tests check the fake's wire format from a second side. The files
+(``mistral.files``) travel to and from Node in base64, so that any bytes compare exactly.
 
 Without ``node`` or ``npm`` on ``PATH`` the tests are skipped, saying so; when npm fails, they
 fail with npm's output.
@@ -14,14 +15,18 @@ fail with npm's output.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
+import math
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -413,6 +418,299 @@ def test_requests_through_the_live_server_are_recorded(
     ok(typescript_sdk.run(classifierjobs_server, "get", {"jobIds": [job_id]})[job_id])
 
     assert classifierjobs.routes["get"].call_count == 1
+
+
+# --- the files ------------------------------------------------------------------------------------
+
+SENTIMENT_ROWS = [
+    {"text": "Très bien, merci", "labels": {"sentiment": "positive", "topics": ["service"]}},
+    {"text": "Awful delivery", "labels": {"sentiment": "negative", "topics": ["shipping"]}},
+    {"text": "It arrived", "labels": {"sentiment": "neutral", "topics": ["shipping", "price"]}},
+    {"text": "Great value", "labels": {"sentiment": "positive", "topics": ["price", "service"]}},
+]
+FILE_NOT_FOUND = {"detail": "File not found."}
+SIGNATURE = re.compile(r"[0-9a-f]{32}")
+
+
+def jsonl(rows: Sequence[dict[str, Any]]) -> bytes:
+    """Rows as a JSON Lines file, one JSON object a line."""
+    return b"".join(json.dumps(row).encode() + b"\n" for row in rows)
+
+
+def upload_of(content: bytes, file_name: str, purpose: str | None = None) -> dict[str, Any]:
+    """What ``scenarios.mjs`` uploads: the bytes in base64, ``purpose`` only when given."""
+    file = {"fileName": file_name, "base64": base64.b64encode(content).decode("ascii")}
+    return file if purpose is None else {**file, "purpose": purpose}
+
+
+def file_as_sdk_parses(wire: dict[str, Any]) -> Any:
+    """A file's wire body as the TypeScript SDK returns it (``bytes`` is its ``sizeBytes``)."""
+    return as_sdk_parses({"size_bytes" if key == "bytes" else key: v for key, v in wire.items()})
+
+
+def assert_file_not_found(outcome: dict[str, Any]) -> None:
+    error = outcome["error"]
+    assert (error["name"], error["isSDKError"]) == ("SDKError", True)
+    assert (error["statusCode"], error["contentType"]) == (404, "application/json")
+    assert json.loads(error["body"]) == FILE_NOT_FOUND
+
+
+def test_upload_stores_the_bytes_with_and_without_a_purpose(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    chat = jsonl([{"messages": [{"role": "user", "content": "hi"}], "labels": {"intent": "greet"}}])
+    pdf = b"%PDF-1.4\n\xff\xfe\x00binary\n%%EOF"
+    batch = b'{"custom_id": "0", "body": {}}\n'
+    uploads = [
+        (jsonl(SENTIMENT_ROWS), "train.jsonl", None, "fine-tune", "pretrain", 4),
+        (chat, "chat.jsonl", None, "fine-tune", "instruct", 1),
+        (batch, "requests.jsonl", "batch", "batch", "batch_request", 1),
+        (pdf, "scan.pdf", "ocr", "ocr", "ocr_input", 0),
+        (jsonl(SENTIMENT_ROWS), "train.jsonl", "fine-tune", "fine-tune", "pretrain", 4),
+    ]
+
+    answers = typescript_sdk.run(
+        classifierjobs_server,
+        "upload",
+        {"uploads": [upload_of(content, name, purpose) for content, name, purpose, *_ in uploads]},
+    )
+
+    files = [ok(answer) for answer in answers]
+    for file, (content, name, _, purpose, sample_type, lines) in zip(files, uploads, strict=True):
+        assert (file["object"], file["source"], file["filename"]) == ("file", "upload", name)
+        assert (file["purpose"], file["sampleType"]) == (purpose, sample_type)
+        assert (file["sizeBytes"], file["numLines"]) == (len(content), lines)
+        assert file["signature"] == hashlib.md5(content).hexdigest()  # the fake's choice
+        assert classifierjobs.file_content(file["id"]) == content
+        assert file == file_as_sdk_parses(to_wire(classifierjobs.files[file["id"]]))
+    assert [file["mimetype"] for file in files] == [
+        "application/jsonl",
+        "application/jsonl",
+        "application/jsonl",
+        "application/pdf",
+        "application/jsonl",
+    ]
+    # The same name and content again is the file already stored (the FAQ's de-duplication).
+    assert files[4] == files[0]
+    assert list(classifierjobs.files) == [file["id"] for file in files[:4]]
+    assert len({file["id"] for file in files}) == 4
+    assert classifierjobs.routes["files.upload"].call_count == 5
+
+
+def test_files_list_filters_and_pages(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    chat = [{"messages": [{"role": "user", "content": "hi"}], "labels": {"intent": "greet"}}]
+    added = [
+        classifierjobs.add_file(SENTIMENT_ROWS, filename="train.jsonl"),
+        classifierjobs.add_file(chat, filename="chat-train.jsonl"),
+        classifierjobs.add_file('{"custom_id": "0"}\n', filename="batch.jsonl", purpose="batch"),
+        classifierjobs.add_file(SENTIMENT_ROWS[:2], filename="validation.jsonl"),
+        classifierjobs.add_file(b"%PDF-1.4\n", filename="scan.pdf", purpose="ocr"),
+        classifierjobs.add_file(SENTIMENT_ROWS[2:], filename="Train-2.jsonl"),
+    ]
+    newest = [file.id for file in reversed(added)]  # each upload is newer than the one before
+    fine_tune = [added[5].id, added[3].id, added[1].id, added[0].id]  # newest first
+    queries = [
+        *({"purpose": "fine-tune", "page": page, "pageSize": 3} for page in range(3)),
+        {"sampleType": ["instruct", "batch_request"]},
+        {"search": "TRAIN"},  # a part of the name, in any case
+        {"mimetypes": ["application/pdf"], "source": ["upload"]},
+        {"source": ["repository", "mistral"]},
+        {"includeTotal": False, "pageSize": 2, "page": 1},
+        None,  # the SDK's defaults: page 0, 100 a page, with the total
+    ]
+
+    answers = typescript_sdk.run(classifierjobs_server, "list_files", {"queries": queries})
+
+    *pages, typed, searched, pdfs, elsewhere, untotalled, everything = [ok(a) for a in answers]
+    assert [(page["total"], len(page["data"])) for page in pages] == [(4, 3), (4, 1), (4, 0)]
+    assert [file["id"] for page in pages for file in page["data"]] == fine_tune
+
+    def ids(listed: dict[str, Any]) -> list[str]:
+        return [file["id"] for file in listed["data"]]
+
+    assert (typed["total"], ids(typed)) == (2, [added[2].id, added[1].id])
+    assert (searched["total"], ids(searched)) == (3, [added[5].id, added[1].id, added[0].id])
+    assert (pdfs["total"], ids(pdfs)) == (1, [added[4].id])
+    assert (elsewhere["object"], elsewhere["total"], elsewhere["data"]) == ("list", 0, [])
+    assert (untotalled["total"], ids(untotalled)) == (None, newest[2:4])
+    assert (everything["object"], everything["total"]) == ("list", len(added))
+    assert everything["data"] == [
+        file_as_sdk_parses(to_wire(classifierjobs.files[file_id])) for file_id in newest
+    ]
+    assert classifierjobs.routes["files.list"].call_count == len(queries)
+
+
+def test_download_gives_the_bytes_and_delete_forgets_the_file(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    stored = classifierjobs.add_file(SENTIMENT_ROWS, filename="train.jsonl")
+    content = classifierjobs.file_content(stored.id)
+    other = classifierjobs.add_file(b"kept\n", filename="other.jsonl").id
+
+    steps = typescript_sdk.run(classifierjobs_server, "file_lifecycle", {"fileId": stored.id})
+
+    assert base64.b64decode(ok(steps["download"])["base64"]) == content
+    assert ok(steps["delete"]) == {"id": stored.id, "object": "file", "deleted": True}
+    for step in ("retrieveAfterDelete", "downloadAfterDelete", "signedUrlAfterDelete"):
+        assert_file_not_found(steps[step])
+    assert_file_not_found(steps["deleteAgain"])
+    assert steps["retrieveAfterDelete"]["error"]["message"] == (
+        f"API error occurred: Status 404. Body: {json.dumps(FILE_NOT_FOUND, separators=(',', ':'))}"
+    )
+    assert list(classifierjobs.files) == [other]
+    assert classifierjobs.file_content(other) == b"kept\n"
+    assert classifierjobs.routes["files.download"].call_count == 2
+    assert classifierjobs.routes["files.delete"].call_count == 2
+
+
+@pytest.mark.parametrize("expiry", [None, 2], ids=["default expiry", "expiry=2"])
+def test_retrieve_and_a_signed_link_give_the_file(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+    expiry: int | None,
+) -> None:
+    stored = classifierjobs.add_file(SENTIMENT_ROWS, filename="train.jsonl")
+    content = classifierjobs.file_content(stored.id)
+    moment = classifierjobs.file_store.clock.now() + (24 if expiry is None else expiry) * 3600
+    data = {"fileId": stored.id} if expiry is None else {"fileId": stored.id, "expiry": expiry}
+
+    steps = typescript_sdk.run(classifierjobs_server, "file_lifecycle", data)
+
+    assert ok(steps["retrieve"]) == {**file_as_sdk_parses(to_wire(stored)), "deleted": False}
+    url = urllib.parse.urlsplit(ok(steps["signedUrl"])["url"])
+    assert f"{url.scheme}://{url.netloc}" == classifierjobs_server.url
+    assert url.path == f"/blobs/{stored.id}"
+    query = urllib.parse.parse_qsl(url.query)
+    assert [name for name, _ in query] == ["se", "sp", "sig"]
+    (_, se), (_, sp), (_, sig) = query
+    expires = dt.datetime.fromtimestamp(moment, tz=dt.timezone.utc)
+    assert (se, sp) == (f"{expires:%Y-%m-%dT%H:%M:%SZ}", "r")
+    assert SIGNATURE.fullmatch(sig), sig
+    # Fetched with plain fetch, without the SDK and without a key.
+    fetched = steps["fetchSigned"]
+    assert (fetched["status"], fetched["contentType"]) == (200, "application/octet-stream")
+    assert base64.b64decode(fetched["base64"]) == content
+    # Once the file is deleted, the link gets 403, as a storage service answers it.
+    gone = steps["fetchSignedAfterDelete"]
+    assert (gone["status"], gone["contentType"]) == (403, "application/json")
+    assert json.loads(base64.b64decode(gone["base64"])) == {
+        "detail": "This link is not valid: it was altered, it expired, or its file is gone."
+    }
+    assert classifierjobs.routes["files.retrieve"].call_count == 2
+    assert classifierjobs.routes["files.get_signed_url"].call_count == 2
+    assert classifierjobs.routes["files.signed_download"].call_count == 2
+
+
+def test_an_uploaded_dataset_gives_the_job_its_classifier_targets(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    content = jsonl(SENTIMENT_ROWS)
+    request = create_request(autoStart=True)
+    del request["trainingFiles"]  # the scenario names the uploaded file
+
+    outcome = typescript_sdk.run(
+        classifierjobs_server,
+        "upload_and_train",
+        {"file": upload_of(content, "reviews.jsonl"), "request": request, "maxPolls": MAX_POLLS},
+    )
+
+    uploaded, created, job = ok(outcome["uploaded"]), ok(outcome["created"]), ok(outcome["last"])
+    assert (uploaded["filename"], uploaded["purpose"]) == ("reviews.jsonl", "fine-tune")
+    assert classifierjobs.file_content(uploaded["id"]) == content
+    assert created["trainingFiles"] == [uploaded["id"]]
+    assert outcome["seen"] == ["VALIDATING", "VALIDATED", "QUEUED", "RUNNING", "SUCCESS"]
+    assert job["id"] == created["id"]
+    assert job["trainingFiles"] == [uploaded["id"]]
+    # Targets in the order their keys first appear, labels in the order they first appear.
+    assert job["classifierTargets"] == [
+        {
+            "name": "sentiment",
+            "labels": ["positive", "negative", "neutral"],
+            "weight": 1,
+            "lossFunction": "single_class",
+        },
+        {
+            "name": "topics",
+            "labels": ["service", "shipping", "price"],
+            "weight": 1,
+            "lossFunction": "multi_class",
+        },
+    ]
+    # data_tokens: each row's bytes at three a token, rounded up per row.
+    lines = content.splitlines()
+    assert job["metadata"]["dataTokens"] == sum(math.ceil(len(line) / 3) for line in lines)
+    assert FINE_TUNED_MODEL.fullmatch(job["fineTunedModel"]) is not None, job["fineTunedModel"]
+    stored = classifierjobs.jobs[job["id"]]
+    assert stored.status is S.SUCCESS
+    assert job == as_sdk_parses(to_wire(stored))
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (
+            jsonl(SENTIMENT_ROWS[:2]) + b"not json\n" + jsonl(SENTIMENT_ROWS[2:]),
+            "1 of 5 samples are invalid, 0% may be skipped (invalid_sample_skip_percentage); "
+            "reviews.jsonl, line 3: not a JSON object (the data must be JSON Lines)",
+        ),
+        (
+            jsonl([{"text": "fine", "labels": {"sentiment": "positive"}}] * 3),
+            "target 'sentiment' has a single label ('positive') in the training data; "
+            "a classifier needs at least two labels per target",
+        ),
+        (
+            jsonl([{"text": "fine", "labels": {"sentiment": 1}}, *SENTIMENT_ROWS]),
+            "1 of 5 samples are invalid, 0% may be skipped (invalid_sample_skip_percentage); "
+            "reviews.jsonl, line 1: the label of target 'sentiment' is 1; "
+            "expected a label (a string) or a list of labels",
+        ),
+        (
+            b"",
+            "0 of 0 samples are invalid, 0% may be skipped (invalid_sample_skip_percentage); "
+            "reviews.jsonl: no sample (the file is empty)",
+        ),
+    ],
+    ids=["a line that is no JSON", "a single label", "a label that is a number", "empty"],
+)
+def test_malformed_uploaded_data_fails_validation(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+    content: bytes,
+    error: str,
+) -> None:
+    request = create_request(autoStart=True)
+    del request["trainingFiles"]
+
+    outcome = typescript_sdk.run(
+        classifierjobs_server,
+        "upload_and_train",
+        {"file": upload_of(content, "reviews.jsonl"), "request": request, "maxPolls": MAX_POLLS},
+    )
+
+    uploaded, created, job = ok(outcome["uploaded"]), ok(outcome["created"]), ok(outcome["last"])
+    assert uploaded["sizeBytes"] == len(content)
+    assert outcome["seen"] == ["VALIDATING", "FAILED_VALIDATION"]
+    assert (job["id"], job["status"]) == (created["id"], "FAILED_VALIDATION")
+    assert job["fineTunedModel"] is None
+    assert job["checkpoints"] == []
+    events = [event["data"]["status"] for event in job["events"]]
+    assert events == ["QUEUED", "VALIDATING", "FAILED_VALIDATION"]
+    assert job["events"][-1]["data"] == {"status": "FAILED_VALIDATION", "error": error}
+    stored = classifierjobs.jobs[job["id"]]
+    assert stored.status is S.FAILED_VALIDATION
+    assert job == as_sdk_parses(to_wire(stored))
 
 
 # --- the harness itself ---------------------------------------------------------------------------

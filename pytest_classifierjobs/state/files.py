@@ -133,7 +133,9 @@ class FileStore:
 
     def retrieve(self, file_id: str) -> RetrieveFileOut:
         """The stored file, with ``deleted: false``."""
-        return RetrieveFileOut(**attrs.asdict(self._stored(file_id).info, recurse=False))
+        fields = attrs.asdict(self._stored(file_id).info, recurse=False)
+        del fields["object"]  # a constant, not an argument
+        return RetrieveFileOut(**fields)
 
     def content(self, file_id: str) -> bytes:
         """The bytes that were uploaded."""

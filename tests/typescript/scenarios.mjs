@@ -12,6 +12,7 @@ import path from "node:path";
 const TERMINAL = new Set(["SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED"]);
 
 let jobs; // mistral.fineTuning.jobs, once the SDK is loaded
+let files; // mistral.files
 let keyless; // the same for a client without an API key
 let errors; // the SDK's error classes
 
@@ -52,6 +53,49 @@ function listRequest(query) {
   return request;
 }
 
+// Files travel as base64 both ways, so that any bytes (not only UTF-8 text) compare exactly.
+function upload({ fileName, base64, purpose }) {
+  const file = { fileName, content: new Uint8Array(Buffer.from(base64, "base64")) };
+  return files.upload(purpose === undefined ? { file } : { file, purpose });
+}
+
+async function base64Of(stream) {
+  return Buffer.from(await new Response(stream).arrayBuffer()).toString("base64");
+}
+
+// A plain fetch, without the SDK and without a bearer token, as a browser follows a link.
+async function plainFetch(url) {
+  const response = await fetch(url);
+  return {
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    base64: Buffer.from(await response.arrayBuffer()).toString("base64"),
+  };
+}
+
+// A user's polling loop: create, get until the job is terminal, and start it once VALIDATED
+// unless it starts itself; `seen` is the status of every get, in order.
+async function pollJob(request, maxPolls) {
+  const created = await attempt(() => jobs.create(request));
+  const seen = [];
+  let started = null;
+  let last = null;
+  for (let polls = 0; created.ok && polls < maxPolls; polls += 1) {
+    last = await attempt(() => jobs.get({ jobId: created.ok.id }));
+    if (!last.ok) {
+      break;
+    }
+    seen.push(last.ok.status);
+    if (TERMINAL.has(last.ok.status)) {
+      break;
+    }
+    if (last.ok.status === "VALIDATED" && !request.autoStart && started === null) {
+      started = await attempt(() => jobs.start({ jobId: created.ok.id }));
+    }
+  }
+  return { created, seen, started, last };
+}
+
 const scenarios = {
   // {request}: one create, as a user writes it (camelCase, TrainingFile objects).
   async create({ request }) {
@@ -85,27 +129,9 @@ const scenarios = {
     };
   },
 
-  // {request, maxPolls}: a user's polling loop. Create, get until the job is terminal, and
-  // start it once VALIDATED unless it starts itself; `seen` is the status of every get, in order.
+  // {request, maxPolls}: a user's polling loop (pollJob).
   async poll({ request, maxPolls }) {
-    const created = await attempt(() => jobs.create(request));
-    const seen = [];
-    let started = null;
-    let last = null;
-    for (let polls = 0; created.ok && polls < maxPolls; polls += 1) {
-      last = await attempt(() => jobs.get({ jobId: created.ok.id }));
-      if (!last.ok) {
-        break;
-      }
-      seen.push(last.ok.status);
-      if (TERMINAL.has(last.ok.status)) {
-        break;
-      }
-      if (last.ok.status === "VALIDATED" && !request.autoStart && started === null) {
-        started = await attempt(() => jobs.start({ jobId: created.ok.id }));
-      }
-    }
-    return { created, seen, started, last };
+    return pollJob(request, maxPolls);
   },
 
   // {missing, running, invalidRequest}: a 404, a 409, a 422, and a 401 for a client without a key.
@@ -116,6 +142,60 @@ const scenarios = {
       invalid: await attempt(() => jobs.create(invalidRequest)),
       unauthorized: await attempt(() => keyless.list()),
     };
+  },
+
+  // {uploads}: one upload per {fileName, base64, purpose?} (no purpose: the SDK sends none).
+  async upload({ uploads }) {
+    const answers = [];
+    for (const file of uploads) {
+      answers.push(await attempt(() => upload(file)));
+    }
+    return answers;
+  },
+
+  // {queries}: one files.list per query, in order (no query: the SDK's defaults).
+  async list_files({ queries }) {
+    const answers = [];
+    for (const query of queries) {
+      answers.push(await attempt(() => (query ? files.list(query) : files.list())));
+    }
+    return answers;
+  },
+
+  // {fileId, expiry?}: everything one can do with a stored file, then delete it and try again.
+  // Downloads give {base64}; the signed link is fetched without the SDK and without a key.
+  async file_lifecycle({ fileId, expiry }) {
+    const retrieve = await attempt(() => files.retrieve({ fileId }));
+    const download = await attempt(async () => ({
+      base64: await base64Of(await files.download({ fileId })),
+    }));
+    const signedUrl = await attempt(() =>
+      files.getSignedUrl(expiry === undefined ? { fileId } : { fileId, expiry }),
+    );
+    const fetchSigned = signedUrl.ok ? await plainFetch(signedUrl.ok.url) : null;
+    return {
+      retrieve,
+      download,
+      signedUrl,
+      fetchSigned,
+      delete: await attempt(() => files.delete({ fileId })),
+      retrieveAfterDelete: await attempt(() => files.retrieve({ fileId })),
+      downloadAfterDelete: await attempt(() => files.download({ fileId })),
+      signedUrlAfterDelete: await attempt(() => files.getSignedUrl({ fileId })),
+      deleteAgain: await attempt(() => files.delete({ fileId })),
+      fetchSignedAfterDelete: signedUrl.ok ? await plainFetch(signedUrl.ok.url) : null,
+    };
+  },
+
+  // {file, request, maxPolls}: upload the training data, create a job that trains on it (the
+  // uploaded file's id as its one training file, weight 1), then poll it (pollJob).
+  async upload_and_train({ file, request, maxPolls }) {
+    const uploaded = await attempt(() => upload(file));
+    if (!uploaded.ok) {
+      return { uploaded };
+    }
+    const trainingFiles = [{ fileId: uploaded.ok.id, weight: 1 }];
+    return { uploaded, ...(await pollJob({ ...request, trainingFiles }, maxPolls)) };
   },
 };
 
@@ -137,7 +217,9 @@ const { Mistral } = require("@mistralai/mistralai");
 errors = require("@mistralai/mistralai/models/errors");
 const sdkVersion = require("@mistralai/mistralai/package.json").version;
 // No retries (the SDK's default) and a bounded wait: a hung server fails a call, not the run.
-jobs = new Mistral({ apiKey: "test-key", serverURL, timeoutMs: 10_000 }).fineTuning.jobs;
+const mistral = new Mistral({ apiKey: "test-key", serverURL, timeoutMs: 10_000 });
+jobs = mistral.fineTuning.jobs;
+files = mistral.files;
 keyless = new Mistral({ serverURL, timeoutMs: 10_000 }).fineTuning.jobs;
 
 const result = await scenarios[scenario](JSON.parse(rawInput));
