@@ -114,9 +114,12 @@ def line_count(content: bytes) -> int:
     (2, 0)
     """
     try:
-        return len(content.decode("utf-8").splitlines())
+        content.decode("utf-8")
     except UnicodeDecodeError:
         return 0
+    # Lines as the rows are read: bytes split at line breaks only (str.splitlines would also
+    # split at U+2028 and others, which JSON strings may hold raw).
+    return len(content.splitlines())
 
 
 def read_training_data(
@@ -205,6 +208,7 @@ def _recount(rows: list[_Row], targets: dict[str, _Target]) -> None:
     for name, target in targets.items():
         seen = {label for row in rows for label in row.labels[name]}
         target.labels = {label: None for label in target.labels if label in seen}
+        target.multi = any(name in row.is_list for row in rows)
 
 
 def _check_skipped(rows: list[_Row], invalid: int, problem: str | None, share: float) -> None:

@@ -344,7 +344,8 @@ def read_form(headers: Mapping[str, str], body: bytes) -> list[tuple[str, str | 
         head, found, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
         if not found:
             continue
-        part = email.message_from_bytes(head + b"\r\n\r\n")
+        # Starlette reads part headers as UTF-8 (httpx sends a non-ASCII filename so).
+        part = email.message_from_string(head.decode("utf-8", "replace") + "\r\n\r\n")
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
