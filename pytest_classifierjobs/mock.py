@@ -57,6 +57,7 @@ from .models import (
 )
 from .progression import CLASSIFIER_BASE_MODELS
 from .routing import RouteMatch
+from .schemas import FilePurpose
 from .settings import DEFAULT_BASE_URL
 from .state.files import FileStore, UnknownFileError
 from .state.jobs import JobNotFoundError, JobStore, Progression
@@ -71,8 +72,8 @@ _NO_BODY = frozenset({204, 304})
 # How many histories add() draws for a short job before it keeps the last one.
 _COMPLETION_DRAWS = 20
 
-# The purposes an upload may have (``schemas.FilePurpose``).
-_PURPOSES = ("fine-tune", "batch", "ocr", "audio")
+# The purposes an upload may have: those the upload's validation accepts.
+_PURPOSES = tuple(purpose.value for purpose in FilePurpose)
 
 # The marker of "no body given": None is a body (JSON null).
 _DEFAULT_BODY: Any = object()

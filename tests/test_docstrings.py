@@ -16,6 +16,7 @@ MODULES = [
     "api",
     "api.messages",
     "clock",
+    "state",
     "training_data",
     "mock",
     "settings",
@@ -46,5 +47,5 @@ def test_the_examples_exist() -> None:
         "routing",
         "validation",
     )
-    with_examples += ("api.messages", "clock", "training_data")
+    with_examples += ("api.messages", "clock", "state", "training_data")
     assert all(counts[name] > 0 for name in with_examples), counts

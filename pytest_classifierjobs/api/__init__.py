@@ -121,6 +121,7 @@ class Api:
             jobs, self.files, self.reader, base_models=base_models, strict_files=strict_files
         )
         files_handler = FilesHandler(self.files, self.reader)
+        self._jobs_handler = jobs_handler
         self._handlers: Mapping[str, Handler] = {
             **dict.fromkeys(JOB_OPERATIONS, jobs_handler),
             **{route.operation: files_handler for route in FILE_ROUTES},
@@ -129,9 +130,7 @@ class Api:
     @property
     def base_models(self) -> frozenset[str] | None:
         """The models a classifier job may fine-tune (``None``: any)."""
-        handler = self._handlers["create"]
-        assert isinstance(handler, JobsHandler)
-        return handler.base_models
+        return self._jobs_handler.base_models
 
     def route(self, request: ApiRequest) -> RouteMatch | Unrouted:
         """The operation ``request`` is, or the router's answer when it is none."""

@@ -110,7 +110,8 @@ class FilesHandler:
 
     def _signed_url(self, file_id: str, request: ApiRequest) -> ApiResponse:
         hours = self.reader.signed_url_expiry(request.query)
-        self.store.retrieve(file_id)  # an unknown file has no link
+        if not self.store.holds(file_id):  # an unknown file has no link
+            raise UnknownFileError(file_id)
         expires = self.store.clock.now() + hours * 3600
         moment = datetime.datetime.fromtimestamp(expires, datetime.timezone.utc)
         query = urllib.parse.urlencode(

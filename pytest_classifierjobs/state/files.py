@@ -28,6 +28,7 @@ import attrs
 from pytest_classifierjobs.clock import Clock
 from pytest_classifierjobs.models import DeleteFileOut, ListFilesOut, RetrieveFileOut, UploadFileOut
 from pytest_classifierjobs.progression import new_uuid
+from pytest_classifierjobs.state import page_of
 from pytest_classifierjobs.training_data import InvalidTrainingData, line_count, sample_type
 
 __all__ = ["FileQuery", "FileStore", "UnknownFileError"]
@@ -126,9 +127,7 @@ class FileStore:
         with self._lock:
             found = [s.info for s in reversed(self._files.values()) if query.matches(s.info)]
         found.sort(key=lambda info: info.created_at, reverse=True)  # stable: newest stored first
-        start = query.page * query.page_size
-        # The server's answer to a negative page or size is unknown: an empty page (chosen).
-        page = found[start : start + query.page_size] if start >= 0 else []
+        page = list(page_of(found, query.page, query.page_size))
         return ListFilesOut(data=page, total=len(found) if query.include_total else None)
 
     def retrieve(self, file_id: str) -> RetrieveFileOut:

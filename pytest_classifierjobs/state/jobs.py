@@ -65,6 +65,7 @@ from pytest_classifierjobs.progression import (
     take_step,
     validated_plan,
 )
+from pytest_classifierjobs.state import page_of
 from pytest_classifierjobs.training_data import (
     InvalidTrainingData,
     TrainingData,
@@ -274,9 +275,7 @@ class JobStore:
                 key=lambda pair: (pair[0].created_at, pair[1]),
                 reverse=True,
             )
-        start = query.page * query.page_size
-        # The server's answer to a negative page or size is unknown: an empty page (chosen).
-        page = found[start : start + query.page_size] if start >= 0 else []
+        page = page_of(found, query.page, query.page_size)
         return JobsOut(total=len(found), data=[job.summary() for job, _ in page])
 
     def create_job(self, request: JobIn) -> ClassifierJobOut:
