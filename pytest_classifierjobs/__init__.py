@@ -23,8 +23,13 @@ from .lifecycle import (
     coherence_violations,
 )
 from .models import (
+    ArchiveFTModelOut,
+    BaseModelCard,
     CheckpointOut,
+    ClassificationResponse,
+    ClassificationTargetResult,
     ClassifierDetailedJobOut,
+    ClassifierFTModelOut,
     ClassifierJobOut,
     ClassifierJobOutStatus,
     ClassifierTargetIn,
@@ -32,20 +37,27 @@ from .models import (
     ClassifierTrainingParameters,
     ClassifierTrainingParametersIn,
     DeleteFileOut,
+    DeleteModelOut,
     EventOut,
     FileSignedURL,
+    FTModelCapabilitiesOut,
+    FTModelCard,
     JobIn,
     JobMetadataOut,
     JobsOut,
     LegacyJobMetadataOut,
     ListFilesOut,
     MetricOut,
+    ModelCapabilities,
+    ModelList,
     RetrieveFileOut,
     TrainingFile,
+    UnarchiveFTModelOut,
     UploadFileOut,
     WandbIntegration,
     WandbIntegrationOut,
 )
+from .scores import ScoresError
 
 if TYPE_CHECKING:
     from .factories import (
@@ -63,6 +75,7 @@ if TYPE_CHECKING:
     from .mock import ClassifierJobsMock
     from .server import LiveServer
     from .state.files import UnknownFileError
+    from .state.models import UnknownModelError
     from .wire import WireFormatError, from_wire, to_wire
 
 __all__ = [
@@ -71,10 +84,15 @@ __all__ = [
     "STATUS_GROUPS",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
+    "ArchiveFTModelOut",
+    "BaseModelCard",
     "CheckpointOut",
     "CheckpointOutFactory",
+    "ClassificationResponse",
+    "ClassificationTargetResult",
     "ClassifierDetailedJobOut",
     "ClassifierDetailedJobOutFactory",
+    "ClassifierFTModelOut",
     "ClassifierJobOut",
     "ClassifierJobOutFactory",
     "ClassifierJobOutStatus",
@@ -86,8 +104,11 @@ __all__ = [
     "ClassifierTrainingParametersFactory",
     "ClassifierTrainingParametersIn",
     "DeleteFileOut",
+    "DeleteModelOut",
     "EventOut",
     "EventOutFactory",
+    "FTModelCapabilitiesOut",
+    "FTModelCard",
     "FileSignedURL",
     "IllegalTransitionError",
     "JobIn",
@@ -100,10 +121,15 @@ __all__ = [
     "LiveServer",
     "MetricOut",
     "MetricOutFactory",
+    "ModelCapabilities",
+    "ModelList",
     "Progress",
     "RetrieveFileOut",
+    "ScoresError",
     "TrainingFile",
+    "UnarchiveFTModelOut",
     "UnknownFileError",
+    "UnknownModelError",
     "UploadFileOut",
     "WandbIntegration",
     "WandbIntegrationOut",
@@ -120,6 +146,7 @@ _LAZY = {
     "ClassifierJobsMock": "mock",
     "LiveServer": "server",
     "UnknownFileError": "state.files",
+    "UnknownModelError": "state.models",
     **{name: "factories" for name in __all__ if name.endswith("Factory")},
 }
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
+from .scores import MULTI_CLASS_SCORES
 from .settings import VALIDATION_MODES
 from .state.jobs import OUTCOMES, PROGRESSIONS
 
@@ -126,6 +127,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse (422) a job whose files were not uploaded to this server",
     )
+    serve.add_argument(
+        "--multi-class-scores",
+        choices=MULTI_CLASS_SCORES,
+        default="normalized",
+        help="normalized: every target's scores sum to 1, as recorded; independent: each label "
+        "of a multi_class target scores on its own (default normalized)",
+    )
 
     sample = commands.add_parser(
         "sample",
@@ -169,6 +177,7 @@ def _serve(args: argparse.Namespace) -> int:
         progression=args.progression,
         outcome=args.outcome,
         strict_files=args.strict_files,
+        multi_class_scores=args.multi_class_scores,
     )
     statuses = list(ClassifierJobOutStatus)
     for index in range(args.jobs):

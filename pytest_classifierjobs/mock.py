@@ -53,14 +53,18 @@ from .models import (
     ClassifierDetailedJobOut,
     ClassifierJobOut,
     ClassifierJobOutStatus,
+    ClassifierTargetOut,
+    FTModelCard,
     UploadFileOut,
 )
 from .progression import CLASSIFIER_BASE_MODELS
 from .routing import RouteMatch
 from .schemas import FilePurpose
+from .scores import MultiClassScores, ScoresSetting
 from .settings import DEFAULT_BASE_URL
 from .state.files import FileStore, UnknownFileError
 from .state.jobs import JobNotFoundError, JobStore, Progression
+from .state.models import ModelStore, UnknownModelError
 from .validation import ValidationMode
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
@@ -110,7 +114,7 @@ class ClassifierJobsMock:
     ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
     with (by default a seeded one of the mock's own). ``api_keys``, ``validation``,
     ``base_models`` and ``strict_files`` are the options of the same names that the plugin
-    reference describes.
+    reference describes, and so is ``multi_class_scores``.
     """
 
     def __init__(
@@ -126,6 +130,7 @@ class ClassifierJobsMock:
         validation: ValidationMode = "server",
         base_models: Collection[str] | None = CLASSIFIER_BASE_MODELS,
         strict_files: bool = False,
+        multi_class_scores: MultiClassScores = "normalized",
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in {"http", "https"} or not parsed.host:
@@ -147,10 +152,16 @@ class ClassifierJobsMock:
         #: The uploaded files, which jobs read at validation (on the jobs' clock).
         self.file_store = FileStore(rng=Random(seeds.getrandbits(64)), clock=self.store.clock)
         self.store.files = self.file_store
+        #: The base and fine-tuned models; a job that succeeds puts its model here.
+        self.model_store = ModelStore(
+            rng=Random(seeds.getrandbits(64)), multi_class_scores=multi_class_scores
+        )
+        self.store.models = self.model_store
         #: The handlers of every operation, shared with the live server.
         self.api = Api(
             self.store,
             self.file_store,
+            self.model_store,
             require_auth=require_auth,
             api_keys=api_keys,
             validation=validation,
@@ -261,6 +272,79 @@ class ClassifierJobsMock:
         if purpose not in _PURPOSES:
             raise ValueError(f"purpose must be one of {', '.join(_PURPOSES)}, not {purpose!r}")
         return self.file_store.upload(filename, data, purpose=purpose)
+
+    @property
+    def models(self) -> Mapping[str, FTModelCard]:
+        """The fine-tuned models by id, oldest first (a read-only snapshot; deleted ones are gone).
+
+        A job that reaches ``SUCCESS`` makes its ``fine_tuned_model``; so does a job added in
+        ``SUCCESS``, and :meth:`add_model`.
+        """
+        return self.model_store.models
+
+    def add_model(
+        self,
+        job: ClassifierJobOut | str | None = None,
+        *,
+        targets: Mapping[str, Iterable[str]] | Iterable[ClassifierTargetOut] | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        archived: bool = False,
+    ) -> FTModelCard:
+        """Store a fine-tuned classifier, as a job that succeeded makes one, and return its card.
+
+        From ``job`` (a stored job's id, or a job to store), which must be in ``SUCCESS``; or
+        with ``targets`` of the test's choice, ``{"sentiment": ["positive", "negative"]}``
+        (single-class targets of weight 1) or :class:`ClassifierTargetOut` values; or with
+        neither, from a drawn job. Without ``job``, a ``SUCCESS`` job that made the model is
+        stored too, so ``card.job`` can be fetched like any job. ``name``, ``description`` and
+        ``archived`` are set as the API would set them.
+        """
+        if job is not None and targets is not None:
+            raise TypeError(
+                "add_model() takes a job or targets, not both: a model's targets are its job's"
+            )
+        if isinstance(job, ClassifierJobOut):
+            _check_has_model(job)  # before it is stored
+        made = self._job_of_model(job, targets)
+        _check_has_model(made)
+        model_id = self.model_store.add(made).id  # a model deleted earlier comes back
+        changes = {"name": name, "description": description}
+        self.model_store.update(model_id, {k: v for k, v in changes.items() if v is not None})
+        if archived:
+            self.model_store.archive(model_id)
+        return self.model_store.card(model_id)
+
+    def _job_of_model(
+        self,
+        job: ClassifierJobOut | str | None,
+        targets: Mapping[str, Iterable[str]] | Iterable[ClassifierTargetOut] | None,
+    ) -> ClassifierDetailedJobOut:
+        if isinstance(job, str):
+            return self._stored(job)
+        if job is not None:
+            return self.add(job)
+        if targets is None:
+            return self.add(status=ClassifierJobOutStatus.SUCCESS)
+        return self.add(status=ClassifierJobOutStatus.SUCCESS, classifier_targets=_targets(targets))
+
+    def set_scores(self, model_id: str, scores: ScoresSetting | None) -> None:
+        """Make a fine-tuned model score as the test says; ``None`` goes back to drawn scores.
+
+        ``scores`` maps input texts to their scores, ``{"It's nice": {"sentiment":
+        "positive"}}`` (a conversation is matched by its last message's text), or is a
+        function of the input (the text, or the conversation's JSON) that returns them, or
+        ``None`` to let the fake draw. For each target of the model: the label that wins, or
+        every label's score. Inputs without fixed scores get drawn ones. Scores that do not fit
+        the model's targets raise :class:`~pytest_classifierjobs.scores.ScoresError`.
+        """
+        try:
+            self.model_store.set_scores(model_id, scores)
+        except UnknownModelError:
+            known = ", ".join(self.model_store.models) or "none"
+            raise UnknownModelError(
+                f"no fine-tuned model has the id {model_id!r}; stored models: {known}"
+            ) from None
 
     def add(
         self,
@@ -556,6 +640,48 @@ class _Router(respx.MockRouter):
             return await super().aresolve(request)
         finally:
             _IN_ASYNC.reset(token)
+
+
+def _check_has_model(job: ClassifierJobOut) -> None:
+    if job.status is not ClassifierJobOutStatus.SUCCESS or not job.fine_tuned_model:
+        raise ValueError(
+            f"job {job.id} is {job.status.value}: only a job in SUCCESS has a fine-tuned "
+            "model; add(status='SUCCESS') or set_status(job_id, 'SUCCESS') first"
+        )
+
+
+def _targets(
+    targets: Mapping[str, Iterable[str]] | Iterable[ClassifierTargetOut],
+) -> list[ClassifierTargetOut]:
+    """A model's targets as :meth:`ClassifierJobsMock.add_model` takes them, checked."""
+    if isinstance(targets, Mapping):
+        made = []
+        for name, labels in targets.items():
+            if isinstance(labels, str) or not isinstance(labels, Iterable):
+                raise TypeError(
+                    f"the labels of target {name!r} must be a list of strings, not {labels!r}"
+                )
+            made.append(
+                ClassifierTargetOut(
+                    name=name, labels=list(labels), weight=1.0, loss_function="single_class"
+                )
+            )
+    else:
+        made = list(targets)
+    for target in made:
+        if not isinstance(target, ClassifierTargetOut):
+            raise TypeError(
+                "targets must be a mapping of target names to labels, such as "
+                '{"sentiment": ["positive", "negative"]}, or ClassifierTargetOut values, '
+                f"not {target!r}"
+            )
+        if len(target.labels) < 2 or len(set(target.labels)) != len(target.labels):
+            raise ValueError(
+                f"target {target.name!r} needs two or more distinct labels, not {target.labels!r}"
+            )
+    if not made:
+        raise ValueError("a classifier needs at least one target")
+    return made
 
 
 def _fit_in_time(job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:

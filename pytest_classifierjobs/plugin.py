@@ -51,6 +51,8 @@ _HELP = {
     "(default: ministral-3b-latest).",
     "strict_files": "true or false: refuse (422) a created job whose training or validation "
     "files were not uploaded to the fake (default: false).",
+    "multi_class_scores": "normalized (every target's scores sum to 1, as recorded) or "
+    "independent (each label of a multi_class target scores on its own) (default: normalized).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -63,6 +65,7 @@ _METAVARS = {
     "api_keys": "KEYS",
     "base_models": "MODELS",
     "strict_files": "BOOL",
+    "multi_class_scores": "MODE",
 }
 
 
@@ -217,6 +220,7 @@ def classifierjobs_fixture(
         validation=options.validation,
         base_models=options.base_models,
         strict_files=options.strict_files,
+        multi_class_scores=options.multi_class_scores,
     )
     _set_faults(mock, options)
     mock.start()

@@ -31,13 +31,16 @@ from __future__ import annotations
 import datetime
 import enum
 import uuid
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .models import ClassifierJobOutStatus
 
 __all__ = [
+    "AssistantMessage",
+    "ChatClassificationRequest",
+    "ClassificationRequest",
     "ClassifierTargetIn",
     "ClassifierTrainingParametersIn",
     "CompletionTrainingParametersIn",
@@ -47,15 +50,22 @@ __all__ = [
     "FilePurpose",
     "FineTuneableModelType",
     "GithubRepositoryIn",
+    "InstructRequest",
     "JobIn",
     "JobPath",
     "ListFilesQuery",
     "ListJobsQuery",
+    "ListModelsQuery",
+    "ModelPath",
     "SampleType",
     "SignedUrlQuery",
     "Source",
+    "SystemMessage",
+    "ToolMessage",
     "TrainingFile",
+    "UpdateFTModelIn",
     "UploadForm",
+    "UserMessage",
     "WandbIntegration",
 ]
 
@@ -256,3 +266,99 @@ class SignedUrlQuery(BaseModel):
     """
 
     expiry: Annotated[int, Field(ge=1, le=168)] = 24
+
+
+# --- models and classification (``reference/mistral-workflow-openapi-fragment.json``) ------
+
+
+class ListModelsQuery(BaseModel):
+    """The query parameters of ``GET /v1/models`` (1.x sends none; 2.x may send both)."""
+
+    provider: str | None = None
+    model: str | None = None
+
+
+class ModelPath(BaseModel):
+    """The path parameter of the operations on one model: any string (the spec has no format)."""
+
+    model_id: str
+
+
+class UpdateFTModelIn(BaseModel):
+    """``UpdateFTModelIn``: the body of ``PATCH /v1/fine_tuning/models/{model_id}``."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+# A message's content chunks (text, image_url, document_url, ... twelve kinds in the spec) are
+# read as JSON objects: a classifier reads the text, and the chunks' own schemas are the chat
+# API's business.
+_Chunks = list[dict[str, Any]]
+
+
+class SystemMessage(BaseModel):
+    """``SystemMessage``."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["system"] = "system"
+    content: str | _Chunks
+
+
+class UserMessage(BaseModel):
+    """``UserMessage``."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user"] = "user"
+    content: str | _Chunks | None
+
+
+class AssistantMessage(BaseModel):
+    """``AssistantMessage`` (the SDKs add ``prefix: false``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["assistant"] = "assistant"
+    content: str | _Chunks | None = None
+    tool_calls: list[dict[str, Any]] | None = None
+    prefix: bool = False
+
+
+class ToolMessage(BaseModel):
+    """``ToolMessage``."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["tool"] = "tool"
+    content: str | _Chunks | None
+    tool_call_id: str | None = None
+    name: str | None = None
+
+
+# oneOf with a discriminator on role: pydantic requires the tag.
+_Message = Annotated[
+    Union[SystemMessage, UserMessage, AssistantMessage, ToolMessage],  # noqa: UP007
+    Field(discriminator="role"),
+]
+
+
+class InstructRequest(BaseModel):
+    """``InstructRequest``: one conversation to classify."""
+
+    model_config = ConfigDict(extra="forbid")
+    messages: list[_Message]
+
+
+class ClassificationRequest(BaseModel):
+    """``ClassificationRequest``: the body of ``POST /v1/classifications``, no other keys."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    metadata: dict[str, Any] | None = None
+    input: str | list[str]
+
+
+class ChatClassificationRequest(BaseModel):
+    """``ChatClassificationRequest``: the body of ``POST /v1/chat/classifications``."""
+
+    model_config = ConfigDict(extra="forbid")
+    model: str
+    input: InstructRequest | list[InstructRequest]

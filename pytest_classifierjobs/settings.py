@@ -27,6 +27,7 @@ from typing import Any, Literal
 from .lifecycle import STATUS_GROUPS
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
+from .scores import MULTI_CLASS_SCORES, MultiClassScores
 from .state.jobs import OUTCOMES, PROGRESSIONS, Progression
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "parse_base_models",
     "parse_base_url",
     "parse_bool",
+    "parse_multi_class_scores",
     "parse_names",
     "parse_outcome",
     "parse_progression",
@@ -77,6 +79,7 @@ RUN_OPTIONS = (
     "api_keys",
     "base_models",
     "strict_files",
+    "multi_class_scores",
 )
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
@@ -87,6 +90,7 @@ FIXTURE_OPTIONS = (
     "base_models",
     "base_url",
     "faults",
+    "multi_class_scores",
     "outcome",
     "progression",
     "require_auth",
@@ -184,6 +188,14 @@ def parse_validation(value: str) -> ValidationMode:
     raise SettingError(f"expected one of {', '.join(VALIDATION_MODES)}, got {value!r}")
 
 
+def parse_multi_class_scores(value: str) -> MultiClassScores:
+    """One of ``normalized`` (as recorded: every target's scores sum to 1) or ``independent``."""
+    for mode in MULTI_CLASS_SCORES:
+        if value == mode:
+            return mode
+    raise SettingError(f"expected one of {', '.join(MULTI_CLASS_SCORES)}, got {value!r}")
+
+
 def parse_names(text: str, *, what: str) -> tuple[str, ...]:
     """Comma-separated names (API keys, base models), each stripped; at least one.
 
@@ -260,6 +272,7 @@ class RunSettings:
     api_keys: tuple[str, ...] | None = None
     base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
     strict_files: bool = False
+    multi_class_scores: MultiClassScores = "normalized"
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
@@ -292,6 +305,7 @@ def run_settings(
         "api_keys": lambda text: parse_names(text, what="API keys"),
         "base_models": parse_base_models,
         "strict_files": parse_bool,
+        "multi_class_scores": parse_multi_class_scores,
     }
     for name, (text, origin) in raw.items():
         try:
@@ -366,6 +380,8 @@ class FixtureOptions:
     base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
     #: Refuse a created job whose files were not uploaded to the fake.
     strict_files: bool = False
+    #: How ``multi_class`` targets score: ``normalized`` (as recorded) or ``independent``.
+    multi_class_scores: MultiClassScores = "normalized"
 
 
 def fixture_options(
@@ -397,6 +413,7 @@ def fixture_options(
         api_keys=run.api_keys,
         base_models=run.base_models,
         strict_files=run.strict_files,
+        multi_class_scores=run.multi_class_scores,
     )
     options = dataclasses.replace(options, **merged)  # type: ignore[arg-type]
     if options.api_keys is not None and not options.require_auth:
@@ -447,6 +464,7 @@ def _marker_value(name: str, value: object) -> object:
         "progression": parse_progression,
         "outcome": parse_outcome,
         "validation": parse_validation,
+        "multi_class_scores": parse_multi_class_scores,
     }[name]
     try:
         return parse(value)

@@ -70,6 +70,7 @@ from .state.jobs import ListQuery
 
 __all__ = [
     "VALIDATION_MODES",
+    "Classification",
     "CreateRequest",
     "FilePart",
     "Problem",
@@ -140,6 +141,18 @@ class CreateRequest:
 
     job: JobIn
     dry_run: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Classification:
+    """A classification request, read and checked: the model, and the inputs in order.
+
+    A text request's inputs are strings; a chat request's are conversations, each the JSON
+    object ``{"messages": [...]}`` as sent.
+    """
+
+    model: str
+    inputs: list[str | dict[str, Any]]
 
 
 @attrs.frozen(kw_only=True)
@@ -253,6 +266,65 @@ class RequestReader:
             if strict_problems:
                 raise RequestRefused.invalid(strict_problems)
         return CreateRequest(job=_job_in(job), dry_run=bool(params.dry_run))
+
+    def model_id(self, raw: str) -> str:
+        """The model id of a path, as sent (any string: ``ft:classifier:...`` has colons)."""
+        return raw
+
+    def model_list_query(self, query: Sequence[tuple[str, str]]) -> None:
+        """Check the query of a list of models (``provider``, ``model``: strings, not applied)."""
+        problems: list[Problem] = []
+        if _validate(schemas.ListModelsQuery, _last_values(query), ("query",), problems) is None:
+            raise RequestRefused.invalid(problems)  # pragma: no cover - strings always validate
+
+    def model_update(self, headers: Mapping[str, str], body: bytes) -> dict[str, str | None]:
+        """The ``name`` and ``description`` a model update sends: only the keys it sent."""
+        update, _ = self._json_body(schemas.UpdateFTModelIn, headers, body)
+        return {name: getattr(update, name) for name in sorted(update.model_fields_set)}
+
+    def classification(
+        self, headers: Mapping[str, str], body: bytes, *, chat: bool
+    ) -> Classification:
+        """A request of ``/v1/classifications`` or (``chat``) ``/v1/chat/classifications``.
+
+        A conversation is kept as the client sent it, so a function that scores it sees the
+        client's JSON.
+        """
+        sent: str | list[str] | dict[str, Any] | list[dict[str, Any]]
+        if chat:
+            conversations, decoded = self._json_body(
+                schemas.ChatClassificationRequest, headers, body
+            )
+            model, sent = conversations.model, decoded["input"]
+        else:
+            texts, _ = self._json_body(schemas.ClassificationRequest, headers, body)
+            model, sent = texts.model, texts.input
+        return Classification(model=model, inputs=list(sent) if isinstance(sent, list) else [sent])
+
+    def _json_body(
+        self, model: type[_M], headers: Mapping[str, str], body: bytes
+    ) -> tuple[_M, Any]:
+        """A required JSON body validated as ``model``, as FastAPI does (and more when strict).
+
+        Returns the validated model and the decoded JSON.
+        """
+        decoded = read_json_body(headers, body)
+        problems: list[Problem] = []
+        if decoded is _NO_BODY:
+            raise RequestRefused.invalid([Problem(("body",), "Field required", "missing")])
+        parsed = _validate(model, decoded, ("body",), problems)
+        if parsed is None:
+            raise RequestRefused.invalid(problems)
+        if self.mode == "strict":
+            try:
+                model.model_validate_json(body, strict=True)
+            except ValidationError as error:
+                problems.extend(_problems(error, ("body",)))
+            problems.extend(_non_finite(decoded, ("body",)))
+            problems.extend(_unknown_keys(decoded, model, ("body",)))
+            if problems:
+                raise RequestRefused.invalid(problems)
+        return parsed, decoded
 
     def file_id(self, raw: str) -> str:
         """The file id of a path, in the canonical form (any UUID spelling)."""
@@ -551,7 +623,10 @@ def _unknown_keys_in(value: Any, annotation: Any, loc: Loc) -> Iterator[Problem]
     if origin is Annotated:
         yield from _unknown_keys_in(value, args[0], loc)
     elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield from _unknown_keys(value, annotation, loc)
+        # In a union of a model and a list of it (a chat classification's input), the value
+        # validated as one of them: only an object has keys.
+        if isinstance(value, dict):
+            yield from _unknown_keys(value, annotation, loc)
     elif origin is list and isinstance(value, list):
         for index, item in enumerate(value):
             yield from _unknown_keys_in(item, args[0], (*loc, index))

@@ -121,8 +121,9 @@ def _a(name: str) -> str:
     return f"{'an' if name[0] in 'AEIOU' else 'a'} {name}"
 
 
-def _key_step(key: str) -> str:
-    return f".{key}" if key.isidentifier() else f"[{key!r}]"
+def _key_step(key: object) -> str:
+    # A key that is no string breaks the model's annotation; it is shown as it is.
+    return f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{key!r}]"
 
 
 class _Mismatch(Exception):
@@ -303,6 +304,69 @@ def _literal_structure_factory(type_: Any, _: cattrs.Converter) -> _Hook:
     return structure_literal
 
 
+def _is_str_dict(type_: object) -> bool:
+    # dict[str, X] of a model (the scores of a classification); dict[str, Any] is free JSON.
+    return get_origin(type_) is dict and get_args(type_)[:1] == (str,) and type_ != dict[str, Any]
+
+
+def _dict_structure_factory(type_: Any, converter: cattrs.Converter) -> _Hook:
+    value_type = get_args(type_)[1]
+    value_hook = converter.get_structure_hook(value_type)
+
+    def structure_dict(value: object, _: object) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise _Mismatch.expected("a JSON object", value)
+        copy: dict[str, Any] = {}
+        problems: list[tuple[str, str]] = []
+        for key, item in value.items():
+            try:
+                copy[key] = value_hook(item, value_type)
+            except Exception as exc:  # every problem of every key is reported
+                problems += _problems(exc, _key_step(key))
+        if problems:
+            raise _Mismatch(problems)
+        return copy
+
+    return structure_dict
+
+
+def _is_tagged_union(type_: object) -> bool:
+    # A union of models told apart by a constant field: the cards of a model list.
+    args = get_args(type_)
+    return (
+        get_origin(type_) in (typing.Union, types.UnionType)
+        and len(args) > 1
+        and all(attrs.has(arg) for arg in args)
+    )
+
+
+def _tag_of(cls: type[Any]) -> tuple[str, str]:
+    """The constant field that names ``cls`` in a tagged union, and its value."""
+    for field in attrs.fields(cls):
+        if not field.init and field.name != "object":
+            return field.name, field.default
+    raise TypeError(f"{cls.__name__} has no tag field")  # pragma: no cover - a models bug
+
+
+def _tagged_union_structure_factory(type_: Any, converter: cattrs.Converter) -> _Hook:
+    members = {_tag_of(cls): cls for cls in get_args(type_)}
+    (tag,) = {name for name, _ in members}
+    by_value = {value: cls for (_, value), cls in members.items()}
+    expected = _one_of(by_value)
+
+    def structure_tagged(value: object, _: object) -> Any:
+        # As the SDKs read it: the tag picks the class, whatever other fields are there.
+        if not isinstance(value, Mapping):
+            raise _Mismatch.expected("a JSON object", value)
+        named = value.get(tag)
+        cls = by_value.get(named) if isinstance(named, str) else None
+        if cls is None:
+            raise _Mismatch([(f".{tag}", f"expected {expected}, got {_describe(named)}")])
+        return converter.get_structure_hook(cls)(value, cls)
+
+    return structure_tagged
+
+
 def _class_structure_factory(cls: type[Any], converter: cattrs.Converter) -> _Hook:
     generated = make_dict_structure_fn(cls, converter)
     expected = f"{_a(cls.__name__)} object"
@@ -408,6 +472,20 @@ def _list_unstructure_factory(type_: Any, converter: cattrs.Converter) -> Callab
     return unstructure_list
 
 
+def _tagged_union_unstructure_factory(
+    type_: Any, converter: cattrs.Converter
+) -> Callable[[Any], Any]:
+    hooks = {cls: converter.get_unstructure_hook(cls) for cls in get_args(type_)}
+
+    def unstructure_tagged(value: Any) -> Any:
+        hook = hooks.get(type(value))
+        if hook is None:
+            raise _Mismatch.expected("a member of the union", value)
+        return hook(value)
+
+    return unstructure_tagged
+
+
 def _class_unstructure_factory(cls: type[Any], converter: cattrs.Converter) -> Callable[[Any], Any]:
     return make_dict_unstructure_fn(cls, converter, _cattrs_include_init_false=True)
 
@@ -425,6 +503,8 @@ def _make_converter() -> cattrs.Converter:
     )
     converter.register_structure_hook_factory(_is_list, _list_structure_factory)
     converter.register_structure_hook_factory(_is_literal, _literal_structure_factory)
+    converter.register_structure_hook_factory(_is_str_dict, _dict_structure_factory)
+    converter.register_structure_hook_factory(_is_tagged_union, _tagged_union_structure_factory)
     converter.register_structure_hook_factory(attrs.has, _class_structure_factory)
 
     converter.register_unstructure_hook(float, _unstructure_float)
@@ -436,6 +516,7 @@ def _make_converter() -> cattrs.Converter:
         lambda type_: type_ == dict[str, Any] | None, _unstructure_optional_json_object
     )
     converter.register_unstructure_hook_factory(_is_list, _list_unstructure_factory)
+    converter.register_unstructure_hook_factory(_is_tagged_union, _tagged_union_unstructure_factory)
     converter.register_unstructure_hook_factory(attrs.has, _class_unstructure_factory)
     return converter
 
@@ -454,30 +535,48 @@ _MODEL_NAMES = ", ".join(sorted(cls.__name__ for cls in _MODELS))
 def _object_problems(value: object, type_: Any, path: str, found: list[tuple[str, str]]) -> None:
     """Check a value against its declared type with the strict structure hooks."""
     args = get_args(type_)
-    if attrs.has(type_):
-        if isinstance(value, type_):
-            for field in attrs.fields(type_):
-                where = f"{path}.{field.name}"
-                _object_problems(getattr(value, field.name), field.type, where, found)
-        else:
-            expected = f"{_a(type_.__name__)} instance"
-            found.append((path, f"expected {expected}, got {_describe(value)}"))
+    if attrs.has(type_) or _is_tagged_union(type_):
+        _instance_problems(value, type_, path, found)
     elif get_origin(type_) in (typing.Union, types.UnionType):
-        # Every union of the models is `X | None`.
+        # Every other union of the models is `X | None`.
         if value is not None:
             (inner,) = (arg for arg in args if arg is not type(None))
             _object_problems(value, inner, path, found)
-    elif _is_list(type_):
-        if type(value) is list:
-            for index, item in enumerate(value):
-                _object_problems(item, args[0], f"{path}[{index}]", found)
-        else:
-            found.append((path, f"expected a list, got {_describe(value)}"))
+    elif _is_str_dict(type_) or _is_list(type_):
+        _container_problems(value, type_, path, found)
     else:
         try:
             _CONVERTER.get_structure_hook(type_)(value, type_)
         except _Mismatch as exc:
             found += [(path + where, message) for where, message in exc.problems]
+
+
+def _instance_problems(value: object, type_: Any, path: str, found: list[tuple[str, str]]) -> None:
+    """A model instance, or an instance of one member of a tagged union, checked field by field."""
+    members = get_args(type_) if _is_tagged_union(type_) else (type_,)
+    member = next((cls for cls in members if isinstance(value, cls)), None)
+    if member is None:
+        expected = " or ".join(_a(cls.__name__) for cls in members) + " instance"
+        found.append((path, f"expected {expected}, got {_describe(value)}"))
+        return
+    for field in attrs.fields(member):
+        _object_problems(getattr(value, field.name), field.type, f"{path}.{field.name}", found)
+
+
+def _container_problems(value: object, type_: Any, path: str, found: list[tuple[str, str]]) -> None:
+    """A list's items, or a ``dict[str, X]``'s values, checked one by one."""
+    if _is_list(type_):
+        if type(value) is not list:
+            found.append((path, f"expected a list, got {_describe(value)}"))
+            return
+        for index, item in enumerate(value):
+            _object_problems(item, get_args(type_)[0], f"{path}[{index}]", found)
+        return
+    if type(value) is not dict:
+        found.append((path, f"expected a dict, got {_describe(value)}"))
+        return
+    for key, item in value.items():
+        _object_problems(item, get_args(type_)[1], path + _key_step(key), found)
 
 
 # --- public API --------------------------------------------------------------------------------

@@ -24,11 +24,15 @@ from pytest_classifierjobs.api import (
     JOBS_PATH,
     NOT_FOUND_DETAIL,
     OPERATIONS,
+    ROUTES,
     Api,
     ApiRequest,
     ApiResponse,
     Unrouted,
 )
+from pytest_classifierjobs.api.classifiers import CLASSIFIER_ROUTES
+from pytest_classifierjobs.api.files import FILE_ROUTES
+from pytest_classifierjobs.api.models import MODEL_ROUTES
 from pytest_classifierjobs.routing import RouteMatch
 from pytest_classifierjobs.state.jobs import JobStore
 
@@ -108,6 +112,8 @@ def test_the_operations_their_routes_and_their_path() -> None:
         *("list", "create", "get", "start", "cancel"),
         *("files.upload", "files.list", "files.retrieve", "files.delete", "files.download"),
         *("files.get_signed_url", "files.signed_download"),
+        *("models.list", "models.retrieve", "models.delete", "models.update", "models.archive"),
+        *("models.unarchive", "classifiers.classify", "classifiers.classify_chat"),
     ) == OPERATIONS
     assert JOBS_PATH == "/v1/fine_tuning/jobs"
     # The spec's order: a 405 names the method of the first route whose path matches.
@@ -117,6 +123,17 @@ def test_the_operations_their_routes_and_their_path() -> None:
         ("GET", "/v1/fine_tuning/jobs/{job_id}", "get"),
         ("POST", "/v1/fine_tuning/jobs/{job_id}/cancel", "cancel"),
         ("POST", "/v1/fine_tuning/jobs/{job_id}/start", "start"),
+    ]
+    assert (*JOB_ROUTES, *FILE_ROUTES, *MODEL_ROUTES, *CLASSIFIER_ROUTES) == ROUTES
+    assert [(r.method, r.template, r.operation) for r in (*MODEL_ROUTES, *CLASSIFIER_ROUTES)] == [
+        ("GET", "/v1/models", "models.list"),
+        ("GET", "/v1/models/{model_id}", "models.retrieve"),
+        ("DELETE", "/v1/models/{model_id}", "models.delete"),
+        ("PATCH", "/v1/fine_tuning/models/{model_id}", "models.update"),
+        ("POST", "/v1/fine_tuning/models/{model_id}/archive", "models.archive"),
+        ("DELETE", "/v1/fine_tuning/models/{model_id}/archive", "models.unarchive"),
+        ("POST", "/v1/classifications", "classifiers.classify"),
+        ("POST", "/v1/chat/classifications", "classifiers.classify_chat"),
     ]
 
 
@@ -169,7 +186,7 @@ def test_a_known_path_with_another_method_is_405_with_allow(
         job_path(JOB_ID, "stop"),
         "/v1/fine_tuning/jobsx",
         "/v1/fine_tuning",
-        "/v1/models",
+        "/v1/agents",
         "/",
         job_path("a/b"),
         f"{JOBS_PATH}/{JOB_ID}/start/now",

@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = [
-    "models",
+    "models.jobs",
     "lifecycle",
     "wire",
     "factories",
@@ -18,6 +18,7 @@ MODULES = [
     "clock",
     "state",
     "training_data",
+    "scores",
     "mock",
     "settings",
 ]

@@ -62,7 +62,9 @@ RETIRED = {"detail": "The fine-tuning jobs API has been retired and no longer se
 VALID_NAMES = (
     "'list', 'create', 'get', 'start', 'cancel', 'files.upload', 'files.list', 'files.retrieve', "
     "'files.delete', 'files.download', "
-    "'files.get_signed_url', 'files.signed_download', '*'"
+    "'files.get_signed_url', 'files.signed_download', 'models.list', 'models.retrieve', "
+    "'models.delete', 'models.update', 'models.archive', 'models.unarchive', "
+    "'classifiers.classify', 'classifiers.classify_chat', '*'"
 )
 INJECTED = "{} injected by ClassifierJobsMock"
 

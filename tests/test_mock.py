@@ -124,14 +124,14 @@ def test_start_and_stop_keep_the_calls_readable() -> None:
         with httpx.Client() as client:
             job = create(client)
             get(client, job["id"])
-            assert client.get(f"{BASE}/v1/models", headers=AUTH).status_code == 404
+            assert client.get(f"{BASE}/v1/agents", headers=AUTH).status_code == 404
     finally:
         fake.stop()
     assert fake.routes["create"].call_count == 1
     assert fake.routes["get"].call_count == 1
     assert str(fake.routes["get"].calls.last.request.url) == f"{JOBS}/{job['id']}"
     assert fake.routes["create"].calls.last.response.json()["id"] == job["id"]
-    assert [str(r.url) for r in fake.unhandled] == [f"{BASE}/v1/models"]
+    assert [str(r.url) for r in fake.unhandled] == [f"{BASE}/v1/agents"]
     assert list(fake.jobs) == [job["id"]]
 
 
@@ -194,7 +194,7 @@ def test_routes_map_each_operation_to_its_respx_route_with_call_counts() -> None
         "get": 3,
         "start": 1,
         "cancel": 2,
-        **{name: 0 for name in OPERATIONS if name.startswith("files.")},
+        **dict.fromkeys(OPERATIONS[5:], 0),  # the files', models' and classifiers'
     }
     assert fake.unhandled == []
     with pytest.raises(TypeError):
@@ -238,7 +238,7 @@ def test_every_operation_answers_through_httpx() -> None:
 @pytest.mark.parametrize(
     ("method", "url", "status", "detail"),
     [
-        pytest.param("GET", f"{BASE}/v1/models", 404, "Not Found", id="models"),
+        pytest.param("GET", f"{BASE}/v1/agents", 404, "Not Found", id="agents"),
         pytest.param("GET", f"{BASE}/", 404, "Not Found", id="root"),
         pytest.param("DELETE", f"{JOBS}/{UNKNOWN}", 405, "Method Not Allowed", id="DELETE-job"),
         pytest.param("PUT", JOBS, 405, "Method Not Allowed", id="PUT-jobs"),
@@ -262,7 +262,7 @@ def test_requests_under_the_base_url_that_are_no_operation_are_answered_and_reco
 
 def test_unhandled_keeps_the_order_and_hands_out_copies() -> None:
     with ClassifierJobsMock(seed=5) as fake, httpx.Client() as client:
-        client.get(f"{BASE}/v1/models", headers=AUTH)
+        client.get(f"{BASE}/v1/agents", headers=AUTH)
         client.delete(f"{JOBS}/{UNKNOWN}")
     recorded = fake.unhandled
     assert [r.method for r in recorded] == ["GET", "DELETE"]
@@ -307,11 +307,11 @@ def test_a_base_url_with_a_path_prefix(base_url: str) -> None:
         assert get(client, job["id"], base).status is S.VALIDATING
         listed = client.get(f"{base}/v1/fine_tuning/jobs", headers=AUTH).json()
         assert [j["id"] for j in listed["data"]] == [job["id"]]
-        missing = client.get(f"{base}/v1/models", headers=AUTH)
+        missing = client.get(f"{base}/v1/agents", headers=AUTH)
         wrong = client.delete(f"{base}/v1/fine_tuning/jobs/{job['id']}", headers=AUTH)
     assert (missing.status_code, wrong.status_code) == (404, 405)
     assert [str(r.url) for r in fake.unhandled] == [
-        f"{base}/v1/models",
+        f"{base}/v1/agents",
         f"{base}/v1/fine_tuning/jobs/{job['id']}",
     ]
     # outside the prefix is not the fake's: handed back to respx as a pass-through
@@ -768,7 +768,7 @@ def test_faults_queue_in_the_order_they_were_set_and_star_is_every_operation() -
             client.post(f"{JOBS}/{UNKNOWN}/cancel", headers=AUTH).status_code,
         ]
         assert codes == [500] * 5
-        assert client.get(f"{BASE}/v1/models").status_code == 404  # not an operation
+        assert client.get(f"{BASE}/v1/agents").status_code == 404  # not an operation
         fake.clear_faults()
         assert client.get(JOBS, headers=AUTH).status_code == 200
     assert dict(fake.jobs) == {}
@@ -939,7 +939,9 @@ def test_delay_is_awaited_for_async_clients(monkeypatch: pytest.MonkeyPatch) -> 
             ValueError,
             "unknown operation 'delete'; expected one of 'list', 'create', 'get', 'start', "
             "'cancel', 'files.upload', 'files.list', 'files.retrieve', 'files.delete', "
-            "'files.download', 'files.get_signed_url', 'files.signed_download', '*'",
+            "'files.download', 'files.get_signed_url', 'files.signed_download', 'models.list', "
+            "'models.retrieve', 'models.delete', 'models.update', 'models.archive', "
+            "'models.unarchive', 'classifiers.classify', 'classifiers.classify_chat', '*'",
             id="operation",
         ),
         pytest.param(

@@ -123,7 +123,8 @@ URL_HELP = (
 )
 VALID_OPTIONS = (
     "api_keys, assert_all_faults_used, assert_all_handled, base_models, base_url, faults, "
-    "outcome, progression, require_auth, retired, seed, strict_files, validation"
+    "multi_class_scores, outcome, progression, require_auth, retired, seed, strict_files, "
+    "validation"
 )
 
 
@@ -611,6 +612,8 @@ def test_options_share_one_group_and_document_themselves(pytester: pytest.Pytest
             "  --classifierjobs-validation=MODE",
             "  --classifierjobs-api-keys=KEYS",
             "  --classifierjobs-base-models=MODELS",
+            "  --classifierjobs-strict-files=BOOL",
+            "  --classifierjobs-multi-class-scores=MODE",
         ]
     )
     for name in settings.RUN_OPTIONS:

@@ -122,7 +122,9 @@ def test_scenario(classifierjobs):
             "@pytest.mark.classifierjobs(faults=...): unknown operation 'gets'; expected one of "
             "'list', 'create', 'get', 'start', 'cancel', 'files.upload', 'files.list', "
             "'files.retrieve', 'files.delete', 'files.download', 'files.get_signed_url', "
-            "'files.signed_download', '*'",
+            "'files.signed_download', 'models.list', 'models.retrieve', 'models.delete', "
+            "'models.update', 'models.archive', 'models.unarchive', 'classifiers.classify', "
+            "'classifiers.classify_chat', '*'",
             id="unknown-operation",
         ),
         pytest.param(

@@ -214,12 +214,12 @@ def record_sleeps_fixture(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return sleeps
 
 
-# --- the five operations, as the respx fake answers them ----------------------------------------
+# --- the job, model and classifier operations, as the respx fake answers them -------------------
 
 Send = Callable[[str, str, "bytes | None", Mapping[str, str]], tuple[int, Any]]
 
 
-def conversation(send: Send, added_id: str) -> list[tuple[str, int, Any]]:
+def conversation(send: Send, added_id: str, model_id: str) -> list[tuple[str, int, Any]]:
     """The same requests in the same order: every operation, its errors, and unknown routes."""
     answers: list[tuple[str, int, Any]] = []
 
@@ -250,7 +250,20 @@ def conversation(send: Send, added_id: str) -> list[tuple[str, int, Any]]:
     step("GET", f"{JOBS}?status=DONE")
     step("GET", JOBS, headers={})
     step("POST", f"{JOBS}/{added_id}/start")
+    model = f"/v1/models/{model_id}"
+    tuned = f"/v1/fine_tuning/models/{model_id}"
     step("GET", "/v1/models")
+    step("GET", model)
+    step("PATCH", tuned, b'{"name": "n"}')
+    step("POST", f"{tuned}/archive")
+    step("DELETE", f"{tuned}/archive")
+    text = {"model": model_id, "input": "text"}
+    chat = {"model": model_id, "input": {"messages": [{"role": "user", "content": "hi"}]}}
+    step("POST", "/v1/classifications", json.dumps(text).encode())
+    step("POST", "/v1/chat/classifications", json.dumps(chat).encode())
+    step("DELETE", model)
+    step("GET", model)
+    step("GET", "/v1/agents")
     step("DELETE", JOBS)
     step("GET", f"{job}/start")
     return answers
@@ -260,6 +273,9 @@ def test_every_operation_answers_as_the_respx_fake_does(mock: ClassifierJobsMock
     twin = ClassifierJobsMock(seed=SEED)  # the same seed: the same ids, times and values
     added = mock.add(status="RUNNING")
     assert twin.add(status="RUNNING") == added
+    targets = {"sentiment": ["positive", "negative"]}
+    model = mock.add_model(targets=targets)
+    assert twin.add_model(targets=targets) == model
 
     def over_respx(
         method: str, path: str, body: bytes | None, headers: Mapping[str, str]
@@ -270,7 +286,7 @@ def test_every_operation_answers_as_the_respx_fake_does(mock: ClassifierJobsMock
         return answer.status_code, answer.json()
 
     with twin, httpx.Client() as client:
-        expected = conversation(over_respx, added.id)
+        expected = conversation(over_respx, added.id, model.id)
     with LiveServer(mock) as server:
         seen: list[Answer] = []
 
@@ -280,17 +296,21 @@ def test_every_operation_answers_as_the_respx_fake_does(mock: ClassifierJobsMock
             seen.append(call(server.url, method, path, body, headers))
             return seen[-1].status, seen[-1].body
 
-        got = conversation(over_the_socket, added.id)
+        got = conversation(over_the_socket, added.id, model.id)
 
     assert got == expected
     assert {status for _, status, _ in got} == {200, 401, 404, 405, 409, 422}
     assert {answer.header("content-type") for answer in seen} == {"application/json"}
     assert mock.jobs == twin.jobs
+    assert mock.models == twin.models
+    assert [name for name, route in twin.routes.items() if not route.call_count] == [
+        name for name in twin.routes if name.startswith("files.")
+    ]
     unhandled = [(r.method, r.url.path) for r in mock.unhandled]
     assert unhandled == [(r.method, r.url.path) for r in twin.unhandled]
     created_id = got[0][2]["id"]
     assert unhandled == [
-        ("GET", "/v1/models"),
+        ("GET", "/v1/agents"),
         ("DELETE", JOBS),
         ("GET", f"{JOBS}/{created_id}/start"),
     ]
@@ -556,13 +576,13 @@ def test_raise_error_on_a_raw_socket_is_a_close_without_a_byte(
 
 
 def test_an_unknown_path_is_404_and_recorded(mock: ClassifierJobsMock, server: LiveServer) -> None:
-    answer = call(server.url, "GET", "/v1/models?page=2")
+    answer = call(server.url, "GET", "/v1/agents?page=2")
 
     assert (answer.status, answer.body) == (404, NOT_FOUND)
     assert answer.header("content-type") == "application/json"
     (recorded,) = mock.unhandled
     assert recorded.method == "GET"
-    assert recorded.url == httpx.URL(f"{server.url}/v1/models?page=2")
+    assert recorded.url == httpx.URL(f"{server.url}/v1/agents?page=2")
 
 
 def test_a_request_without_host_is_recorded_under_the_servers_address(
@@ -760,7 +780,7 @@ def test_a_request_line_cut_short_is_not_recorded(
 @pytest.mark.parametrize(
     ("method", "path", "status", "allow"),
     [("BREW", JOBS, 405, "GET"), ("PROPFIND", f"{JOBS}/{UNKNOWN_JOB}/cancel", 405, "POST"),
-     ("TRACE", "/", 404, None), ("CONNECT", "/v1/models", 404, None)],
+     ("TRACE", "/", 404, None), ("CONNECT", "/v1/agents", 404, None)],
 )  # fmt: skip
 def test_any_method_is_routed_as_the_real_router_routes_it(
     *,

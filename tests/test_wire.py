@@ -522,12 +522,14 @@ def test_to_wire_refuses_what_is_not_a_model() -> None:
     with pytest.raises(
         TypeError,
         match=exactly(
-            "to_wire() writes the wire models (CheckpointOut, ClassifierDetailedJobOut, "
-            "ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
+            "to_wire() writes the wire models (ArchiveFTModelOut, BaseModelCard, CheckpointOut, "
+            "ClassificationResponse, ClassificationTargetResult, ClassifierDetailedJobOut, "
+            "ClassifierFTModelOut, ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
             "ClassifierTrainingParameters, ClassifierTrainingParametersIn, DeleteFileOut, "
-            "EventOut, FileSignedURL, JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, "
-            "ListFilesOut, MetricOut, RetrieveFileOut, TrainingFile, UploadFileOut, "
-            "WandbIntegration, WandbIntegrationOut), not dict"
+            "DeleteModelOut, EventOut, FTModelCapabilitiesOut, FTModelCard, FileSignedURL, "
+            "JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, ListFilesOut, MetricOut, "
+            "ModelCapabilities, ModelList, RetrieveFileOut, TrainingFile, UnarchiveFTModelOut, "
+            "UploadFileOut, WandbIntegration, WandbIntegrationOut), not dict"
         ),
     ):
         to_wire(DETAILED_WIRE)
@@ -1257,12 +1259,14 @@ def test_from_wire_refuses_what_is_not_a_model() -> None:
     with pytest.raises(
         TypeError,
         match=exactly(
-            "from_wire() reads the wire models (CheckpointOut, ClassifierDetailedJobOut, "
-            "ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
+            "from_wire() reads the wire models (ArchiveFTModelOut, BaseModelCard, CheckpointOut, "
+            "ClassificationResponse, ClassificationTargetResult, ClassifierDetailedJobOut, "
+            "ClassifierFTModelOut, ClassifierJobOut, ClassifierTargetIn, ClassifierTargetOut, "
             "ClassifierTrainingParameters, ClassifierTrainingParametersIn, DeleteFileOut, "
-            "EventOut, FileSignedURL, JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, "
-            "ListFilesOut, MetricOut, RetrieveFileOut, TrainingFile, UploadFileOut, "
-            "WandbIntegration, WandbIntegrationOut), not <class 'dict'>"
+            "DeleteModelOut, EventOut, FTModelCapabilitiesOut, FTModelCard, FileSignedURL, "
+            "JobIn, JobMetadataOut, JobsOut, LegacyJobMetadataOut, ListFilesOut, MetricOut, "
+            "ModelCapabilities, ModelList, RetrieveFileOut, TrainingFile, UnarchiveFTModelOut, "
+            "UploadFileOut, WandbIntegration, WandbIntegrationOut), not <class 'dict'>"
         ),
     ):
         from_wire(dict, {})

@@ -10,13 +10,15 @@ the front door that every request passes:
    that is not one of ``api_keys`` when those are given, ``401 {"detail": "Unauthorized"}``
    (the body of the 2025-06 and 2026-01 reports of the jobs contract's section 4). A signed
    download link needs no token: it is signed.
-3. **The resource's handler**, one module per resource (:mod:`.jobs`, :mod:`.files`), which
+3. **The resource's handler**, one module per resource (:mod:`.jobs`, :mod:`.files`,
+   :mod:`.models`, :mod:`.classifiers`), which
    validates the request as the server's FastAPI does (:mod:`pytest_classifierjobs.validation`;
    ``422 {"detail": [...]}`` or ``400``) and answers from its state
    (:mod:`pytest_classifierjobs.state`).
 
-Adding a resource is a handler module with a ``ROUTES`` table and an ``answer`` method, listed in
-:data:`HANDLERS`: neither the transports nor fault injection change.
+Adding a resource is a handler module with a routes table and an ``answer`` method, listed in
+:data:`ROUTES` and given its operations in :class:`Api`: neither the transports nor fault
+injection change.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from pytest_classifierjobs.routing import (
 )
 from pytest_classifierjobs.state.files import FileStore
 from pytest_classifierjobs.state.jobs import JobStore
+from pytest_classifierjobs.state.models import ModelStore
 from pytest_classifierjobs.validation import RequestReader, RequestRefused, ValidationMode
 
+from .classifiers import CLASSIFIER_ROUTES, ClassifiersHandler
 from .files import FILE_ROUTES, PUBLIC_OPERATIONS, FilesHandler
 from .jobs import (
     CLASSIFIER_MODEL_REFUSED,
@@ -51,6 +55,7 @@ from .jobs import (
     JobsHandler,
 )
 from .messages import ApiRequest, ApiResponse, Unrouted, json_answer, request_headers
+from .models import MODEL_ROUTES, ModelsHandler
 
 __all__ = [
     "CLASSIFIER_MODEL_REFUSED",
@@ -75,9 +80,12 @@ __all__ = [
 #: An operation's name: the SDK's method path (``"get"``, ``"files.upload"``, ...).
 Operation = str
 #: Every route of the fake, in the order the router tries them.
-ROUTES: tuple[Route, ...] = (*JOB_ROUTES, *FILE_ROUTES)
+ROUTES: tuple[Route, ...] = (*JOB_ROUTES, *FILE_ROUTES, *MODEL_ROUTES, *CLASSIFIER_ROUTES)
 #: Every operation, by the names that ``routes`` and fault injection use.
-OPERATIONS: tuple[Operation, ...] = (*JOB_OPERATIONS, *(route.operation for route in FILE_ROUTES))
+OPERATIONS: tuple[Operation, ...] = (
+    *JOB_OPERATIONS,
+    *(route.operation for route in ROUTES if route not in JOB_ROUTES),
+)
 _ROUTER = Router(ROUTES)
 
 
@@ -96,13 +104,15 @@ class Api:
     only tokens accepted. ``validation`` is ``"server"`` or ``"strict"``
     (:mod:`pytest_classifierjobs.validation`). ``base_models`` are the models a classifier job
     may fine-tune (``None``: any). ``strict_files`` refuses a job whose files are not stored.
-    ``files`` defaults to an empty store on the jobs' clock.
+    ``files`` and ``models`` default to the jobs store's own, or to empty stores that the jobs
+    store is then given.
     """
 
     def __init__(
         self,
         jobs: JobStore,
         files: FileStore | None = None,
+        models: ModelStore | None = None,
         *,
         require_auth: bool = True,
         api_keys: Collection[str] | None = None,
@@ -113,18 +123,29 @@ class Api:
         if api_keys is not None and not require_auth:
             raise ValueError("api_keys needs require_auth=True: without it no key is checked")
         self.jobs = jobs
-        self.files = files if files is not None else FileStore(rng=Random(0), clock=jobs.clock)
+        # A store the jobs store lacks is made here and given to it: a job that validates must
+        # read the files this API serves, a job that succeeds must put its model where it lists.
+        if jobs.files is None:
+            jobs.files = FileStore(rng=Random(0), clock=jobs.clock) if files is None else files
+        if jobs.models is None:
+            jobs.models = ModelStore(rng=Random(0)) if models is None else models
+        self.files = jobs.files if files is None else files
+        self.models = jobs.models if models is None else models
         self.require_auth = require_auth
         self.api_keys = None if api_keys is None else frozenset(api_keys)
         self.reader = RequestReader(validation)
         jobs_handler = JobsHandler(
             jobs, self.files, self.reader, base_models=base_models, strict_files=strict_files
         )
-        files_handler = FilesHandler(self.files, self.reader)
         self._jobs_handler = jobs_handler
+        by_resource: list[tuple[tuple[Route, ...], Handler]] = [
+            (JOB_ROUTES, jobs_handler),
+            (FILE_ROUTES, FilesHandler(self.files, self.reader)),
+            (MODEL_ROUTES, ModelsHandler(self.models, self.reader)),
+            (CLASSIFIER_ROUTES, ClassifiersHandler(self.models, self.reader)),
+        ]
         self._handlers: Mapping[str, Handler] = {
-            **dict.fromkeys(JOB_OPERATIONS, jobs_handler),
-            **{route.operation: files_handler for route in FILE_ROUTES},
+            route.operation: handler for routes, handler in by_resource for route in routes
         }
 
     @property

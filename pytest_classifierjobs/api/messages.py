@@ -13,7 +13,14 @@ from typing import Any
 
 import attrs
 
-__all__ = ["ApiRequest", "ApiResponse", "Unrouted", "json_answer", "request_headers"]
+__all__ = [
+    "ApiRequest",
+    "ApiResponse",
+    "Unrouted",
+    "error_answer",
+    "json_answer",
+    "request_headers",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -92,3 +99,27 @@ def request_headers(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 def json_answer(status_code: int, body: Any) -> ApiResponse:
     """An answer with a JSON ``body``."""
     return ApiResponse(status_code=status_code, body=body)
+
+
+def error_answer(
+    status_code: int, message: str, *, error_type: str, code: str, raw_status_code: bool = False
+) -> ApiResponse:
+    """An error in the shape Mistral's API writes outside FastAPI's validation.
+
+    ``{"object": "error", "message", "type", "param": null, "code"}``, and ``raw_status_code``
+    when asked (the recorded 2026 answers of the inference routes carry it).
+
+    >>> answer = error_answer(400, "Invalid model: m", error_type="invalid_model", code="1500")
+    >>> answer.status_code, answer.body["type"], answer.body["param"], answer.body["code"]
+    (400, 'invalid_model', None, '1500')
+    """
+    body: dict[str, object] = {
+        "object": "error",
+        "message": message,
+        "type": error_type,
+        "param": None,
+        "code": code,
+    }
+    if raw_status_code:
+        body["raw_status_code"] = status_code
+    return json_answer(status_code, body)

@@ -29,6 +29,9 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
   instead, with the reason in the event's ``data["error"]``. A job naming a file that was never
   uploaded here is opaque: its targets and size are drawn, as for a job a test added. A scripted
   ``VALIDATED`` reads the data too but cannot fail.
+* A job in ``SUCCESS`` (whether it got there by its plan, a script, ``set_status``, or was put
+  there) makes its ``fine_tuned_model`` in the :class:`~pytest_classifierjobs.state.models
+  .ModelStore`, once.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from pytest_classifierjobs.training_data import (
 )
 
 from .files import FileStore
+from .models import ModelStore
 
 __all__ = [
     "OUTCOMES",
@@ -177,7 +181,7 @@ class JobStore:
     ``rng`` draws every id and value, so a seeded ``Random`` gives the same jobs every run.
     ``clock`` dates the jobs created through the API (a seeded one of its own by default; share
     it with the files). ``files`` is where jobs read their training data (none: every job's data
-    is opaque).
+    is opaque); ``models`` is where a job that succeeds puts its model (none: nowhere).
     """
 
     def __init__(
@@ -188,6 +192,7 @@ class JobStore:
         outcome: ClassifierJobOutStatus | str = S.SUCCESS,
         clock: Clock | None = None,
         files: FileStore | None = None,
+        models: ModelStore | None = None,
     ) -> None:
         if progression not in PROGRESSIONS:
             raise ValueError(
@@ -205,6 +210,7 @@ class JobStore:
         self.outcome = parsed_outcome
         self.clock = clock or Clock.seeded(rng)
         self.files = files
+        self.models = models
         self._account = f"{rng.getrandbits(32):08x}"
         self._data_salt = rng.getrandbits(64)
         self._entries: dict[str, _Entry] = {}
@@ -226,6 +232,7 @@ class JobStore:
             self._entries[job.id] = _Entry(
                 job=job, progress=progress_of(job), order=next(self._order)
             )
+            self._made(job)
             return job
 
     def set_status(
@@ -239,6 +246,7 @@ class JobStore:
             entry.progress = progress_of(job)
             entry.plan.clear()
             entry.scripted = False
+            self._made(job)
             return job
 
     def script(self, job_id: str, statuses: Iterable[ClassifierJobOutStatus | str]) -> None:
@@ -417,6 +425,12 @@ class JobStore:
             entry.job = attrs.evolve(entry.job, events=[*earlier, event])
         if not entry.plan:
             entry.scripted = False
+        self._made(entry.job)
+
+    def _made(self, job: ClassifierDetailedJobOut) -> None:
+        """Record the model a job that succeeded made."""
+        if self.models is not None and job.status is S.SUCCESS:
+            self.models.record(job)
 
     def _read_data(self, request: JobIn) -> TrainingData | None:
         """What the request's files hold, or ``None`` when they are opaque to the fake."""

@@ -1,17 +1,6 @@
-"""attrs classes for the wire resources of the fine-tuning jobs API, classifier side.
+"""The jobs: a classifier fine-tuning job, its parts, its list, and the create request.
 
-Every class mirrors one schema of the contract (``reference/mistral-jobs-api.md`` section 2;
-the OpenAPI component of the same name in mistralai/platform-docs-public ``openapi.yaml``)
-field for field, under the names that ``mistralai`` 1.x uses. The classes are frozen,
-keyword-only and slotted: a job is a value, and a changed job is a new value
-(``attrs.evolve(job, status=...)``).
-
-Constants of the contract (``object``, ``job_type``, ``type``) are fields that cannot be set:
-they always hold the one value the contract allows, so a model can never put a wrong constant
-on the wire.
-
-The annotations stay real runtime objects (no ``from __future__ import annotations``) because
-polyfactory and Hypothesis read them with ``typing.get_type_hints`` at run time.
+The schemas of ``reference/mistral-jobs-api.md`` section 2 (conventions: the package docstring).
 """
 
 import enum
@@ -28,20 +17,15 @@ __all__ = [
     "ClassifierTargetOut",
     "ClassifierTrainingParameters",
     "ClassifierTrainingParametersIn",
-    "DeleteFileOut",
     "EventOut",
-    "FileSignedURL",
     "FineTuneableModelType",
     "JobIn",
     "JobMetadataOut",
     "JobsOut",
     "LegacyJobMetadataOut",
-    "ListFilesOut",
     "LossFunction",
     "MetricOut",
-    "RetrieveFileOut",
     "TrainingFile",
-    "UploadFileOut",
     "WandbIntegration",
     "WandbIntegrationOut",
     "parse_status",
@@ -396,77 +380,3 @@ class JobIn:
     job_type: FineTuneableModelType | None = None
     #: Classification heads; the server infers them from the data when absent.
     classifier_targets: list[ClassifierTargetIn] | None = None
-
-
-# --- files (``reference/mistral-workflow-api.md`` section 1) ---------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class UploadFileOut:
-    """A stored file, as an upload answers it (``UploadFileOut``; ``FileSchema`` in lists).
-
-    The fields are in the order of the recorded real answer (the OCR guide's ``curl`` output).
-    """
-
-    #: The file's id, a UUID.
-    id: str
-    #: Size in bytes (the SDK's ``size_bytes``); never ``null``, which mistralai 1.12.4 refuses.
-    bytes: int
-    #: When it was uploaded, in Unix seconds.
-    created_at: int
-    #: The name of the uploaded part.
-    filename: str
-    #: ``"fine-tune"``, ``"batch"``, ``"ocr"`` (or ``"audio"``, which the audio guide sends).
-    purpose: str
-    #: The kind of rows, such as ``"pretrain"``, ``"instruct"`` or ``"batch_request"``.
-    sample_type: str
-    #: ``"upload"``, ``"repository"`` or ``"mistral"``.
-    source: str = "upload"
-    #: Lines of a text file; ``0`` for a binary one (as recorded for a PDF).
-    num_lines: int | None = None
-    #: The media type the server saw, e.g. ``"application/jsonl"``.
-    mimetype: str | None = None
-    #: 32 hex digits, as recorded (what is signed is unknown; here, the content's MD5).
-    signature: str | None = None
-    #: Constant ``"file"``.
-    object: Literal["file"] = attrs.field(default="file", init=False)
-
-
-@attrs.frozen(kw_only=True)
-class RetrieveFileOut(UploadFileOut):
-    """A stored file, as ``GET /v1/files/{file_id}`` answers it: with ``deleted``."""
-
-    #: Always ``False`` here: a deleted file is not found any more.
-    deleted: bool = False
-
-
-@attrs.frozen(kw_only=True)
-class ListFilesOut:
-    """A page of files (``ListFilesOut``)."""
-
-    #: The files of the page.
-    data: list[UploadFileOut] = attrs.Factory(list)
-    #: How many files match the filters; ``None`` when the request said ``include_total=false``.
-    total: int | None = None
-    #: Constant ``"list"``.
-    object: Literal["list"] = attrs.field(default="list", init=False)
-
-
-@attrs.frozen(kw_only=True)
-class DeleteFileOut:
-    """The answer to a file's deletion (``DeleteFileOut``)."""
-
-    #: The deleted file's id.
-    id: str
-    #: Always ``True``.
-    deleted: bool = True
-    #: Constant ``"file"``.
-    object: Literal["file"] = attrs.field(default="file", init=False)
-
-
-@attrs.frozen(kw_only=True)
-class FileSignedURL:
-    """A URL that serves a file's content without a bearer token (``FileSignedURL``)."""
-
-    #: The URL.
-    url: str
