@@ -1,0 +1,81 @@
+"""The cookbook-shaped workflow (``classifier_workflow.py``) runs unchanged against the fake.
+
+In-process, the fake answers the script's default server, ``https://api.mistral.ai``; as a
+subprocess, the script is pointed at the live server with ``MISTRAL_SERVER_URL``. Either way the
+script's own checks pass (it exits non-zero otherwise) and the fake ends empty-handed: the script
+deleted the model and both files.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pytest_classifierjobs import ClassifierJobsMock, LiveServer
+
+SCRIPT = Path(__file__).with_name("classifier_workflow.py")
+
+pytestmark = pytest.mark.sdk
+
+
+def assert_the_workflow_ran(output: str, fake: ClassifierJobsMock) -> None:
+    lines = output.splitlines()
+    assert lines[0] == "uploaded sentiment_train.jsonl (9 lines) and sentiment_validation.jsonl"
+    assert "targets: {'sentiment': ['positive', 'neutral', 'negative']}" in lines
+    assert "renamed: sentiment (cookbook)" in lines
+    assert lines[-5:] == [
+        "archived: True",
+        "archived: False",
+        "model deleted: True",
+        "file deleted: True",
+        "file deleted: True",
+    ]
+    (job,) = fake.jobs.values()
+    assert job.status == "SUCCESS"
+    assert f"model: {job.fine_tuned_model}" in lines
+    assert dict(fake.models) == {}  # deleted by the script
+    assert dict(fake.files) == {}
+    for operation in ("models.list", "classifiers.classify", "classifiers.classify_chat"):
+        assert fake.routes[operation].call_count == 1
+
+
+def test_in_process(
+    classifierjobs: ClassifierJobsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MISTRAL_API_KEY", "test-key")
+    monkeypatch.setenv("POLL_SECONDS", "0")
+    monkeypatch.delenv("MISTRAL_SERVER_URL", raising=False)
+
+    runpy.run_path(str(SCRIPT), run_name="__main__")
+
+    assert_the_workflow_ran(capsys.readouterr().out, classifierjobs)
+
+
+def test_against_the_live_server(
+    classifierjobs: ClassifierJobsMock, classifierjobs_server: LiveServer
+) -> None:
+    env = {
+        **os.environ,
+        "MISTRAL_API_KEY": "test-key",
+        "MISTRAL_SERVER_URL": classifierjobs_server.url,
+        "POLL_SECONDS": "0",
+    }
+
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert_the_workflow_ran(run.stdout, classifierjobs)
