@@ -53,10 +53,6 @@ TONE = ClassifierTargetOut(
     name="tone", labels=["calm", "angry"], weight=1.0, loss_function="single_class"
 )
 SERVICE_UNAVAILABLE = {"detail": "Service Unavailable"}
-# For the tests that check which label wins: a winner set by the test loses to a drawn label for
-# about 1 input in 200 (the package bug that tests/test_scores.py marks), so these tests pin the
-# seed, and with it every score, rather than fail now and then.
-WINNERS_SEED = pytest.mark.classifierjobs(seed=SEED)
 
 
 def lines(*rows: dict[str, Any]) -> bytes:
@@ -597,7 +593,6 @@ def test_classify_one_text(client: Mistral, classifierjobs: ClassifierJobsMock, 
     assert sum(result.values()) == pytest.approx(1)
 
 
-@WINNERS_SEED
 def test_classify_a_list_answers_one_result_per_input_in_order(
     client: Mistral, classifierjobs: ClassifierJobsMock, model: Any
 ) -> None:
@@ -623,7 +618,6 @@ def test_drawn_scores_do_not_change_between_calls(client: Mistral, model: Any) -
     assert first.id != again.id  # each answer has an id of its own
 
 
-@WINNERS_SEED
 @pytest.mark.anyio
 async def test_classify_async(
     aclient: Mistral, classifierjobs: ClassifierJobsMock, model: Any
@@ -656,7 +650,6 @@ def test_classify_chat_one_conversation(
     assert sum(result.values()) == pytest.approx(1)
 
 
-@WINNERS_SEED
 def test_classify_chat_a_list_answers_one_result_per_conversation(
     client: Mistral, classifierjobs: ClassifierJobsMock, model: Any
 ) -> None:
@@ -694,7 +687,6 @@ def test_a_conversation_and_its_last_text_are_drawn_apart(client: Mistral, model
     assert scores(texts) != scores(chats)
 
 
-@WINNERS_SEED
 @pytest.mark.anyio
 async def test_classify_chat_async(
     aclient: Mistral, classifierjobs: ClassifierJobsMock, model: Any
@@ -726,7 +718,6 @@ def test_fixed_scores_of_every_label_are_answered_as_given(
     assert sum(scores(texts)[1].values()) == pytest.approx(1)
 
 
-@WINNERS_SEED
 @pytest.mark.parametrize("label", LABELS)
 def test_a_winning_label_wins_and_the_scores_sum_to_one(
     client: Mistral, classifierjobs: ClassifierJobsMock, model: Any, label: str
@@ -740,7 +731,6 @@ def test_a_winning_label_wins_and_the_scores_sum_to_one(
     assert sum(result.values()) == pytest.approx(1)
 
 
-@WINNERS_SEED
 def test_scores_as_a_function_of_the_input_see_what_was_sent(
     client: Mistral, classifierjobs: ClassifierJobsMock, model: Any
 ) -> None:
@@ -771,7 +761,6 @@ def test_scores_as_a_function_of_the_input_see_what_was_sent(
     assert len(seen) == 3  # the function is no longer asked
 
 
-@WINNERS_SEED
 def test_winning_labels_of_a_multi_class_target(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:

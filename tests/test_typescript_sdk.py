@@ -7,7 +7,9 @@ Python, then runs one scenario of ``tests/typescript/scenarios.mjs`` in one Node
 TypeScript SDK parses every answer with zod schemas that are stricter than the Python SDK's
 pydantic models in places (``events`` and ``checkpoints`` may not be ``null``, a list's ``data``
 may not be ``null``), so these tests check the fake's wire format from a second side. The files
-(``mistral.files``) travel to and from Node in base64, so that any bytes compare exactly.
+(``mistral.files``) travel to and from Node in base64, so that any bytes compare exactly. The
+fine-tuned models (``mistral.models``) and classification (``mistral.classifiers``) are driven the
+same way, up to a model trained, used and deleted from TypeScript alone.
 
 Without ``node`` or ``npm`` on ``PATH`` the tests are skipped, saying so; when npm fails, they
 fail with npm's output.
@@ -39,6 +41,8 @@ from pytest_classifierjobs import (
     ClassifierDetailedJobOut,
     ClassifierJobOutStatus,
     ClassifierJobsMock,
+    ClassifierTargetOut,
+    FTModelCard,
     LiveServer,
     to_wire,
 )
@@ -711,6 +715,377 @@ def test_malformed_uploaded_data_fails_validation(
     stored = classifierjobs.jobs[job["id"]]
     assert stored.status is S.FAILED_VALIDATION
     assert job == as_sdk_parses(to_wire(stored))
+
+
+# --- the models and classification ---------------------------------------------------------------
+
+BASE_IDS = ["ministral-3b-2410", "ministral-8b-2410"]
+LABELS = ["positive", "neutral", "negative"]
+SENTIMENT = {"sentiment": LABELS}
+NEVER_MADE = "ft:classifier:ministral-3b-latest:0badc0de:20250101:00000000"
+ANSWER_ID = re.compile(r"[0-9a-f]{32}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def model_not_found(model_id: str) -> dict[str, Any]:
+    return {
+        "object": "error",
+        "message": f"Model not found: {model_id}",
+        "type": "model_not_found",
+        "param": None,
+        "code": "3040",
+    }
+
+
+def invalid_model(model_id: str) -> dict[str, Any]:
+    return {
+        "object": "error",
+        "message": f"Invalid model: {model_id}",
+        "type": "invalid_model",
+        "param": None,
+        "code": "1500",
+        "raw_status_code": 400,
+    }
+
+
+def sdk_error(outcome: dict[str, Any]) -> tuple[int, Any]:
+    """The status and the JSON body of an SDKError (a call that should have failed)."""
+    assert "error" in outcome, outcome["ok"]
+    error = outcome["error"]
+    assert (error["name"], error["isSDKError"]) == ("SDKError", True), error
+    assert error["contentType"] == "application/json"
+    return error["statusCode"], json.loads(error["body"])
+
+
+def card_as_sdk_parses(card: FTModelCard) -> Any:
+    return as_sdk_parses(to_wire(card))
+
+
+def newest_models_first(cards: Sequence[FTModelCard]) -> list[str]:
+    """The ids of ``cards`` (in the order they were added) in the order a list gives them."""
+    order = sorted(enumerate(cards), key=lambda pair: (pair[1].created, pair[0]), reverse=True)
+    return [card.id for _, card in order]
+
+
+def conversation(*texts: str) -> dict[str, Any]:
+    """A conversation alternating user and assistant messages, the user's first."""
+    roles = ["user", "assistant"]
+    return {"messages": [{"role": roles[i % 2], "content": text} for i, text in enumerate(texts)]}
+
+
+def scores_of(answer: dict[str, Any], target: str = "sentiment") -> list[dict[str, float]]:
+    """Each result's scores of ``target``, in input order (each result has that target only)."""
+    assert ANSWER_ID.fullmatch(answer["id"]), answer["id"]
+    assert all(list(result) == [target] for result in answer["results"]), answer["results"]
+    return [result[target]["scores"] for result in answer["results"]]
+
+
+def assert_drawn(scores: dict[str, float], labels: Sequence[str]) -> None:
+    """Drawn scores: every label in the target's order, each in [0, 1], summing to 1."""
+    assert list(scores) == list(labels)
+    assert all(0 <= value <= 1 for value in scores.values()), scores
+    assert math.isclose(math.fsum(scores.values()), 1, abs_tol=1e-9), scores
+
+
+def winner(scores: dict[str, float]) -> str:
+    return max(scores, key=scores.__getitem__)
+
+
+def test_models_list_has_the_base_cards_then_the_fine_tuned_ones_and_each_is_retrieved(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    added = classifierjobs.add_model(targets=SENTIMENT)
+    trained = classifierjobs.add(status=S.SUCCESS)  # a job in SUCCESS comes with its model
+    archived = classifierjobs.add_model(targets=SENTIMENT, name="old", archived=True)
+    assert trained.fine_tuned_model is not None
+    cards = [added, classifierjobs.models[trained.fine_tuned_model], archived]
+    model_ids = [card.id for card in cards]
+
+    answers = typescript_sdk.run(
+        classifierjobs_server,
+        "models_list_and_retrieve",
+        {"modelIds": [*model_ids, MODEL, NEVER_MADE]},
+    )
+
+    listed = ok(answers["list"])
+    assert listed["object"] == "list"
+    assert "total" not in listed
+    base, fine_tuned = listed["data"][:2], listed["data"][2:]
+    assert [card["id"] for card in base] == BASE_IDS
+    for card in base:
+        assert (card["type"], card["ownedBy"], card["object"]) == ("base", "mistralai", "model")
+        assert card["capabilities"]["fineTuning"] is True
+        assert card["capabilities"]["classification"] is False
+        assert {"job", "root", "archived"}.isdisjoint(card)
+    assert [card["aliases"] for card in base] == [["ministral-3b-latest"], ["ministral-8b-latest"]]
+    assert [card["id"] for card in fine_tuned] == newest_models_first(cards)
+    by_id = {card["id"]: card for card in fine_tuned}
+    assert [
+        (c["type"], c["job"], c["root"], c["capabilities"]["classification"], c["archived"])
+        for c in (by_id[model_id] for model_id in model_ids)
+    ] == [
+        ("fine-tuned", added.job, MODEL, True, False),
+        ("fine-tuned", trained.id, trained.model, True, False),
+        ("fine-tuned", archived.job, MODEL, True, True),
+    ]
+    assert by_id[archived.id]["name"] == "old"
+    assert FINE_TUNED_MODEL.fullmatch(added.id) is not None, added.id
+    for model_id in model_ids:
+        assert by_id[model_id] == card_as_sdk_parses(classifierjobs.models[model_id])
+        # The SDK percent-encodes the id's colons in the path; the card is the listed one.
+        assert ok(answers["retrieved"][model_id]) == by_id[model_id]
+    # A base model by its alias: the card of the version it names.
+    assert ok(answers["retrieved"][MODEL]) == base[0]
+    assert sdk_error(answers["retrieved"][NEVER_MADE]) == (404, model_not_found(NEVER_MADE))
+    assert classifierjobs.routes["models.list"].call_count == 1
+    assert classifierjobs.routes["models.retrieve"].call_count == len(model_ids) + 2
+
+
+def test_a_model_is_updated_archived_unarchived_and_deleted(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    targets = [
+        ClassifierTargetOut(
+            name="sentiment", labels=LABELS, weight=1.0, loss_function="single_class"
+        ),
+        ClassifierTargetOut(
+            name="topics", labels=["delivery", "price"], weight=0.5, loss_function="multi_class"
+        ),
+    ]
+    model = classifierjobs.add_model(targets=targets)
+    update = {"name": "sentiment-v1", "description": "Reviews, by tone and topic"}
+
+    steps = typescript_sdk.run(
+        classifierjobs_server,
+        "model_lifecycle",
+        {"modelId": model.id, "update": update, "baseModel": MODEL},
+    )
+
+    updated = ok(steps["update"])
+    assert (updated["id"], updated["object"], updated["modelType"]) == (
+        model.id,
+        "model",
+        "classifier",
+    )
+    assert (updated["name"], updated["description"]) == (update["name"], update["description"])
+    assert isinstance(updated["workspaceId"], str)
+    assert UUID.fullmatch(updated["workspaceId"]), updated["workspaceId"]
+    assert (updated["root"], updated["rootVersion"]) == (MODEL, "2410")
+    assert (updated["job"], updated["archived"], updated["ownedBy"]) == (
+        model.job,
+        False,
+        model.owned_by,
+    )
+    assert updated["classifierTargets"] == [
+        {"name": "sentiment", "labels": LABELS, "weight": 1, "lossFunction": "single_class"},
+        {
+            "name": "topics",
+            "labels": ["delivery", "price"],
+            "weight": 0.5,
+            "lossFunction": "multi_class",
+        },
+    ]
+    assert updated["classifierTargets"] == [as_sdk_parses(to_wire(t)) for t in targets]
+    assert updated["capabilities"] == {
+        "completionChat": False,
+        "completionFim": False,
+        "functionCalling": False,
+        "fineTuning": False,
+        "classification": True,
+    }
+    retrieved = ok(steps["retrieveUpdated"])
+    assert (retrieved["type"], retrieved["name"], retrieved["description"]) == (
+        "fine-tuned",
+        update["name"],
+        update["description"],
+    )
+    assert ok(steps["archive"]) == {"id": model.id, "object": "model", "archived": True}
+    (listed,) = [c for c in ok(steps["listArchived"])["data"] if c["id"] == model.id]
+    assert listed["archived"] is True
+    # An archived model keeps classifying, each target's scores in the order of its labels.
+    (still,) = ok(steps["classifyArchived"])["results"]
+    assert list(still) == ["sentiment", "topics"]
+    assert_drawn(still["sentiment"]["scores"], LABELS)
+    assert_drawn(still["topics"]["scores"], ["delivery", "price"])  # multi_class: normalized too
+    assert ok(steps["unarchive"]) == {"id": model.id, "object": "model", "archived": False}
+    assert ok(steps["retrieveUnarchived"])["archived"] is False
+    assert ok(steps["delete"]) == {"id": model.id, "object": "model", "deleted": True}
+    for step in ("retrieveAfterDelete", "updateAfterDelete", "archiveAfterDelete", "deleteAgain"):
+        assert sdk_error(steps[step]) == (404, model_not_found(model.id)), step
+    assert steps["retrieveAfterDelete"]["error"]["message"] == (
+        "API error occurred: Status 404\n"  # a body over 100 characters goes on its own line
+        f"Body: {json.dumps(model_not_found(model.id), separators=(',', ':'))}"
+    )
+    assert sdk_error(steps["classifyAfterDelete"]) == (400, invalid_model(model.id))
+    assert [card["id"] for card in ok(steps["listAfterDelete"])["data"]] == BASE_IDS
+    status, body = sdk_error(steps["deleteBase"])
+    assert status == 403
+    assert list(body) == ["detail"]
+    assert "base model" in body["detail"]
+    assert dict(classifierjobs.models) == {}
+    assert classifierjobs.jobs[model.job].fine_tuned_model == model.id  # the job stays
+    calls = {
+        operation: classifierjobs.routes[operation].call_count
+        for operation in (
+            "models.list",
+            "models.retrieve",
+            "models.delete",
+            "models.update",
+            "models.archive",
+            "models.unarchive",
+            "classifiers.classify",
+            "classifiers.classify_chat",
+        )
+    }
+    assert calls == {
+        "models.list": 2,
+        "models.retrieve": 3,
+        "models.delete": 3,
+        "models.update": 2,
+        "models.archive": 2,
+        "models.unarchive": 1,
+        "classifiers.classify": 2,
+        "classifiers.classify_chat": 0,
+    }
+
+
+def test_classify_texts_and_conversations_with_drawn_and_set_scores(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    model = classifierjobs.add_model(targets=SENTIMENT)
+    fixed = {"positive": 0.1, "neutral": 0.2, "negative": 0.7}
+    classifierjobs.set_scores(
+        model.id,
+        {
+            "Awful delivery": {"sentiment": fixed},  # every score, as given
+            "Where is my parcel?": {"sentiment": "negative"},  # the winner; scores drawn
+        },
+    )
+    texts = ["Great value", "Awful delivery", "It arrived"]
+    asking = conversation("Hello", "Hi! How can I help?", "Where is my parcel?")
+    thanks, awful = conversation("Thanks a lot"), conversation("Hi", "Hello", "Awful delivery")
+    # The SDK lets a call's headers replace its own: as text/plain, the body is no JSON object.
+    not_json = {"headers": {"content-type": "text/plain"}}
+    calls = [
+        {"chat": False, "model": model.id, "inputs": texts},
+        {"chat": False, "model": model.id, "inputs": "Great value"},
+        {"chat": True, "model": model.id, "inputs": asking},
+        {"chat": True, "model": model.id, "inputs": [thanks, awful]},
+        {"chat": False, "model": MODEL, "inputs": "Great value"},
+        {"chat": True, "model": MODEL, "inputs": thanks},
+        {"chat": False, "model": model.id, "inputs": "Great value", **not_json},
+        {"chat": True, "model": model.id, "inputs": thanks, **not_json},
+    ]
+
+    answers = typescript_sdk.run(classifierjobs_server, "classify_texts_and_chat", {"calls": calls})
+
+    listed, single, chat, chats = (ok(answer) for answer in answers[:4])
+    assert {answer["model"] for answer in (listed, single, chat, chats)} == {model.id}
+    great, bad, arrived = scores_of(listed)
+    assert_drawn(great, LABELS)
+    assert_drawn(arrived, LABELS)
+    assert bad == fixed
+    assert list(bad) == LABELS
+    assert scores_of(single) == [great]  # drawn scores are the same for the same text
+    (parcel,) = scores_of(chat)
+    assert_drawn(parcel, LABELS)
+    assert winner(parcel) == "negative"
+    # Matched by the last message's text: a conversation ending in "Awful delivery".
+    thanked, awful_chat = scores_of(chats)
+    assert_drawn(thanked, LABELS)
+    assert awful_chat == fixed
+    for answer in answers[4:6]:
+        assert sdk_error(answer) == (400, invalid_model(MODEL))
+    for answer in answers[6:]:
+        error = answer["error"]
+        assert (error["name"], error["isHTTPValidationError"]) == ("HTTPValidationError", True)
+        assert (error["statusCode"], error["contentType"]) == (422, "application/json")
+        (problem,) = error["detail"]
+        assert (problem["loc"], problem["type"]) == (["body"], "model_attributes_type")
+        assert json.loads(error["body"])["detail"][0]["loc"] == ["body"]
+    assert classifierjobs.routes["classifiers.classify"].call_count == 4
+    assert classifierjobs.routes["classifiers.classify_chat"].call_count == 4
+
+
+def test_a_model_trained_from_typescript_classifies_then_is_deleted(
+    typescript_sdk: TypeScriptSDK,
+    classifierjobs_server: LiveServer,
+    classifierjobs: ClassifierJobsMock,
+) -> None:
+    rows = [
+        {"text": "Très bien, merci", "labels": {"sentiment": "positive"}},
+        {"text": "Awful delivery", "labels": {"sentiment": "negative"}},
+        {"text": "It arrived", "labels": {"sentiment": "neutral"}},
+        {"text": "Great value", "labels": {"sentiment": "positive"}},
+    ]
+    trained_labels = ["positive", "negative", "neutral"]  # in the order they first appear
+    request = create_request(autoStart=False)
+    del request["trainingFiles"]  # the scenario names the uploaded file
+
+    outcome = typescript_sdk.run(
+        classifierjobs_server,
+        "train_then_classify",
+        {
+            "file": upload_of(jsonl(rows), "reviews.jsonl"),
+            "request": request,
+            "maxPolls": MAX_POLLS,
+            "inputs": ["Lovely", "Broken on arrival"],
+            "conversation": conversation("Is it any good?"),
+        },
+    )
+
+    uploaded, created, job = ok(outcome["uploaded"]), ok(outcome["created"]), ok(outcome["last"])
+    assert outcome["seen"] == ["VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
+    assert ok(outcome["started"])["status"] == "QUEUED"
+    assert (job["id"], job["status"], job["trainingFiles"]) == (
+        created["id"],
+        "SUCCESS",
+        [uploaded["id"]],
+    )
+    assert job["classifierTargets"] == [
+        {
+            "name": "sentiment",
+            "labels": trained_labels,
+            "weight": 1,
+            "lossFunction": "single_class",
+        }
+    ]
+    model_id = job["fineTunedModel"]
+    assert FINE_TUNED_MODEL.fullmatch(model_id) is not None, model_id
+    listed = ok(outcome["listed"])["data"]
+    assert [card["id"] for card in listed] == [*BASE_IDS, model_id]
+    card = outcome["card"]
+    assert (card["type"], card["job"], card["root"], card["archived"]) == (
+        "fine-tuned",
+        job["id"],
+        MODEL,
+        False,
+    )
+    assert card["capabilities"]["classification"] is True
+    for answer in (ok(outcome["classified"]), ok(outcome["classifiedChat"])):
+        assert answer["model"] == model_id
+        for scores in scores_of(answer):
+            assert_drawn(scores, trained_labels)
+    assert len(ok(outcome["classified"])["results"]) == 2
+    assert ok(outcome["deleteModel"]) == {"id": model_id, "object": "model", "deleted": True}
+    assert ok(outcome["deleteFile"]) == {"id": uploaded["id"], "object": "file", "deleted": True}
+    assert [card["id"] for card in ok(outcome["listAfterDelete"])["data"]] == BASE_IDS
+    assert sdk_error(outcome["classifyAfterDelete"]) == (400, invalid_model(model_id))
+    assert dict(classifierjobs.models) == {}
+    assert list(classifierjobs.files) == []
+    stored = classifierjobs.jobs[job["id"]]  # the job outlives its model and its file
+    assert (stored.status, stored.fine_tuned_model) == (S.SUCCESS, model_id)
+    assert classifierjobs.routes["files.upload"].call_count == 1
+    assert classifierjobs.routes["models.list"].call_count == 2
+    assert classifierjobs.routes["models.delete"].call_count == 1
+    assert classifierjobs.routes["classifiers.classify"].call_count == 2
+    assert classifierjobs.routes["classifiers.classify_chat"].call_count == 1
 
 
 # --- the harness itself ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ const TERMINAL = new Set(["SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED"]
 
 let jobs; // mistral.fineTuning.jobs, once the SDK is loaded
 let files; // mistral.files
+let models; // mistral.models
+let classifiers; // mistral.classifiers
 let keyless; // the same for a client without an API key
 let errors; // the SDK's error classes
 
@@ -27,6 +29,10 @@ function describe(error) {
     described.statusCode = error.statusCode;
     described.contentType = error.contentType;
     described.body = error.body;
+  }
+  if (error instanceof errors.HTTPValidationError) {
+    described.isHTTPValidationError = true;
+    described.detail = error.detail; // the 422's problems, as the SDK parsed them
   }
   if (error instanceof errors.ResponseValidationError) {
     described.zod = error.pretty(); // the response, then what the schema rejected, path by path
@@ -94,6 +100,16 @@ async function pollJob(request, maxPolls) {
     }
   }
   return { created, seen, started, last };
+}
+
+// One classification: {chat: false, model, inputs} goes to classifiers.classify (a text or a list
+// of texts), {chat: true, ...} to classifyChat (a conversation or a list); `headers` are the
+// call's own (the SDK lets them replace its own, the content type too).
+function classify({ chat, model, inputs, headers }) {
+  const options = headers === undefined ? undefined : { headers };
+  return chat
+    ? classifiers.classifyChat({ model, inputs }, options)
+    : classifiers.classify({ model, inputs }, options);
 }
 
 const scenarios = {
@@ -197,6 +213,70 @@ const scenarios = {
     const trainingFiles = [{ fileId: uploaded.ok.id, weight: 1 }];
     return { uploaded, ...(await pollJob({ ...request, trainingFiles }, maxPolls)) };
   },
+
+  // {modelIds}: one models.retrieve per id (a base model's alias too), then one models.list.
+  async models_list_and_retrieve({ modelIds }) {
+    const retrieved = {};
+    for (const modelId of modelIds) {
+      retrieved[modelId] = await attempt(() => models.retrieve({ modelId }));
+    }
+    return { list: await attempt(() => models.list()), retrieved };
+  },
+
+  // {modelId, update, baseModel}: everything one can do with a fine-tuned model, then delete it
+  // and try again; a base model cannot be deleted.
+  async model_lifecycle({ modelId, update, baseModel }) {
+    return {
+      update: await attempt(() => models.update({ modelId, updateFTModelIn: update })),
+      retrieveUpdated: await attempt(() => models.retrieve({ modelId })),
+      archive: await attempt(() => models.archive({ modelId })),
+      listArchived: await attempt(() => models.list()),
+      classifyArchived: await attempt(() => classify({ model: modelId, inputs: "still here?" })),
+      unarchive: await attempt(() => models.unarchive({ modelId })),
+      retrieveUnarchived: await attempt(() => models.retrieve({ modelId })),
+      delete: await attempt(() => models.delete({ modelId })),
+      retrieveAfterDelete: await attempt(() => models.retrieve({ modelId })),
+      updateAfterDelete: await attempt(() => models.update({ modelId, updateFTModelIn: update })),
+      archiveAfterDelete: await attempt(() => models.archive({ modelId })),
+      deleteAgain: await attempt(() => models.delete({ modelId })),
+      classifyAfterDelete: await attempt(() => classify({ model: modelId, inputs: "hello" })),
+      listAfterDelete: await attempt(() => models.list()),
+      deleteBase: await attempt(() => models.delete({ modelId: baseModel })),
+    };
+  },
+
+  // {calls}: one classification per call (see classify), in order.
+  async classify_texts_and_chat({ calls }) {
+    const answers = [];
+    for (const call of calls) {
+      answers.push(await attempt(() => classify(call)));
+    }
+    return answers;
+  },
+
+  // {file, request, maxPolls, inputs, conversation}: the whole workflow of a user. Train on the
+  // uploaded data (upload_and_train; with autoStart false, the job is started once VALIDATED),
+  // find the job's model in models.list, classify `inputs` and `conversation` with it, then
+  // delete the model and the file, and try the model again.
+  async train_then_classify({ file, request, maxPolls, inputs, conversation }) {
+    const trained = await scenarios.upload_and_train({ file, request, maxPolls });
+    const model = trained.last?.ok?.fineTunedModel;
+    if (!model) {
+      return trained;
+    }
+    const listed = await attempt(() => models.list());
+    return {
+      ...trained,
+      listed,
+      card: listed.ok?.data.find((card) => card.id === model) ?? null,
+      classified: await attempt(() => classify({ model, inputs })),
+      classifiedChat: await attempt(() => classify({ chat: true, model, inputs: conversation })),
+      deleteModel: await attempt(() => models.delete({ modelId: model })),
+      deleteFile: await attempt(() => files.delete({ fileId: trained.uploaded.ok.id })),
+      listAfterDelete: await attempt(() => models.list()),
+      classifyAfterDelete: await attempt(() => classify({ model, inputs })),
+    };
+  },
 };
 
 const [scenario, rawInput = "{}"] = process.argv.slice(2);
@@ -220,6 +300,8 @@ const sdkVersion = require("@mistralai/mistralai/package.json").version;
 const mistral = new Mistral({ apiKey: "test-key", serverURL, timeoutMs: 10_000 });
 jobs = mistral.fineTuning.jobs;
 files = mistral.files;
+models = mistral.models;
+classifiers = mistral.classifiers;
 keyless = new Mistral({ serverURL, timeoutMs: 10_000 }).fineTuning.jobs;
 
 const result = await scenarios[scenario](JSON.parse(rawInput));
