@@ -13,6 +13,7 @@ import random
 import sys
 from collections.abc import Sequence
 
+from .clock import to_seconds
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
 from .scores import MULTI_CLASS_SCORES
@@ -58,6 +59,27 @@ def _seed(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
 
 
+def _time_scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number above 0, got {text!r}")
+    return value
+
+
+def _moment(text: str) -> float:
+    try:
+        return to_seconds(float(text))  # Unix seconds
+    except ValueError:
+        pass
+    try:
+        return to_seconds(text)  # ISO 8601
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pytest_classifierjobs",
@@ -85,7 +107,24 @@ def _parser() -> argparse.ArgumentParser:
         "--progression",
         choices=PROGRESSIONS,
         default="per_get",
-        help="how created jobs move: one step per GET, or never by themselves",
+        help="how created jobs move: one step per GET (per_get), only when advanced (manual), "
+        "or with the clock, with realistic dwell times (time) (default per_get)",
+    )
+    serve.add_argument(
+        "--time-scale",
+        type=_time_scale,
+        default=1.0,
+        metavar="FACTOR",
+        help="run the fake's clock FACTOR times faster than the wall clock, so that a client "
+        "polling in real time sees a whole timeline quickly: with --progression time and 60, "
+        "a minute of queueing passes in a second (default 1)",
+    )
+    serve.add_argument(
+        "--frozen-at",
+        type=_moment,
+        metavar="MOMENT",
+        help="stop the fake's clock at MOMENT (Unix seconds or ISO 8601, such as "
+        "2025-04-16T14:45:06Z), so that every timestamp is reproducible from the seed",
     )
     serve.add_argument(
         "--outcome",
@@ -178,6 +217,8 @@ def _serve(args: argparse.Namespace) -> int:
         outcome=args.outcome,
         strict_files=args.strict_files,
         multi_class_scores=args.multi_class_scores,
+        time_scale=args.time_scale,
+        frozen_at=args.frozen_at,
     )
     statuses = list(ClassifierJobOutStatus)
     for index in range(args.jobs):

@@ -35,8 +35,9 @@ What a status implies for the other fields
 * ``metadata`` is always present (observed). Before validation it is ``{cost: 0.0}`` with every
   other field null (observed at creation). Once validated, ``expected_duration_seconds``,
   ``cost > 0``, ``cost_currency``, ``train_tokens_per_step``, ``train_tokens`` and
-  ``data_tokens`` are set (observed). ``estimated_start_time`` is set once the job was re-queued
-  for training (observed after ``start``) and null before.
+  ``data_tokens`` are set (observed). ``estimated_start_time`` is null until the job was
+  re-queued for training, and may stay null after (observed: set after ``start`` in one of the
+  three recorded classifier jobs, null in the other two).
 * ``hyperparameters.epochs`` is null before validation and positive after (observed), except
   for a job asked for epochs instead of steps: its ``training_steps`` is null until validation
   derives it (chosen: the contract allows either, the samples only show steps);
@@ -430,8 +431,6 @@ def _check_metadata(job: ClassifierJobOut, progress: Progress, problems: list[st
         present = [name for name in _ESTIMATE_FIELDS if getattr(metadata, name) is not None]
         if present or metadata.cost != 0.0:
             problems.append("metadata must be {cost: 0.0} with nothing else before validation")
-    if progress.started and metadata.estimated_start_time is None:
-        problems.append("metadata.estimated_start_time must be set once training was queued")
     if not progress.validated and metadata.estimated_start_time is not None:
         problems.append("metadata.estimated_start_time must be null before validation")
 

@@ -46,6 +46,7 @@ from .api import (
     Unrouted,
     request_headers,
 )
+from .clock import Clock, Moment
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import Fault, FaultQueue, default_body, rate_limit_headers
 from .lifecycle import coherence_violations
@@ -57,14 +58,16 @@ from .models import (
     FTModelCard,
     UploadFileOut,
 )
-from .progression import CLASSIFIER_BASE_MODELS
+from .progression import CLASSIFIER_BASE_MODELS, fit_in_time, shifted
 from .routing import RouteMatch
 from .schemas import FilePurpose
 from .scores import MultiClassScores, ScoresSetting
 from .settings import DEFAULT_BASE_URL
+from .sleeping import InstantSleep
 from .state.files import FileStore, UnknownFileError
 from .state.jobs import JobNotFoundError, JobStore, Progression
 from .state.models import ModelStore, UnknownModelError
+from .timeline import Timings
 from .validation import ValidationMode
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
@@ -81,6 +84,9 @@ _PURPOSES = tuple(purpose.value for purpose in FilePurpose)
 
 # The marker of "no body given": None is a body (JSON null).
 _DEFAULT_BODY: Any = object()
+
+# How long before the clock's present a job that add() builds last changed: up to an hour.
+_ADDED_AGE_SECONDS = 3600
 
 # The fields of a stored job that set_status keeps: what the job was created with.
 _KEPT_BY_SET_STATUS = (
@@ -109,12 +115,19 @@ class ClassifierJobsMock:
 
     ``seed`` fixes every id and value the fake draws; ``require_auth`` answers ``401`` to a
     request without an ``Authorization: Bearer ...`` header; ``progression`` is ``"per_get"`` (a
-    created or started job takes one step per GET of it) or ``"manual"`` (only :meth:`advance`
-    moves it); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
+    created or started job takes one step per GET of it), ``"manual"`` (only :meth:`advance`
+    moves it) or ``"time"`` (it moves when its time on :attr:`clock` has come, after dwell times
+    drawn from ``timings``, a :class:`~pytest_classifierjobs.timeline.Timings` or a dict of its
+    phases); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
     ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
     with (by default a seeded one of the mock's own). ``api_keys``, ``validation``,
     ``base_models`` and ``strict_files`` are the options of the same names that the plugin
     reference describes, and so is ``multi_class_scores``.
+
+    Time: :attr:`clock` follows the wall clock, or stands at ``frozen_at`` (Unix seconds, a
+    datetime or ISO text) when given; ``time_scale`` makes it run that many times faster than
+    the wall clock. ``instant_sleep=True`` makes the sleeps of the thread that starts the mock
+    advance the clock instead of waiting (:mod:`pytest_classifierjobs.sleeping`).
     """
 
     def __init__(
@@ -131,6 +144,10 @@ class ClassifierJobsMock:
         base_models: Collection[str] | None = CLASSIFIER_BASE_MODELS,
         strict_files: bool = False,
         multi_class_scores: MultiClassScores = "normalized",
+        timings: Timings | Mapping[str, object] | None = None,
+        frozen_at: Moment | None = None,
+        time_scale: float = 1.0,
+        instant_sleep: bool = False,
     ) -> None:
         parsed = httpx.URL(base_url)
         if parsed.scheme not in {"http", "https"} or not parsed.host:
@@ -145,12 +162,18 @@ class ClassifierJobsMock:
         #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
         #: seeded from ``seed``.
         self.factory = factory or seeded_factory(seeds.getrandbits(64))
+        #: The fake's time, which every timestamp it writes comes from (``clock.py``).
+        self.clock = Clock(frozen_at=frozen_at, scale=time_scale)
         #: The jobs and how they move (what :attr:`jobs` shows).
         self.store = JobStore(
-            rng=Random(seeds.getrandbits(64)), progression=progression, outcome=outcome
+            rng=Random(seeds.getrandbits(64)),
+            progression=progression,
+            outcome=outcome,
+            clock=self.clock,
+            timings=Timings.of(timings),
         )
         #: The uploaded files, which jobs read at validation (on the jobs' clock).
-        self.file_store = FileStore(rng=Random(seeds.getrandbits(64)), clock=self.store.clock)
+        self.file_store = FileStore(rng=Random(seeds.getrandbits(64)), clock=self.clock)
         self.store.files = self.file_store
         #: The base and fine-tuned models; a job that succeeds puts its model here.
         self.model_store = ModelStore(
@@ -175,6 +198,12 @@ class ClassifierJobsMock:
         #: The respx router the routes live on (started by :meth:`start`).
         self.router = _Router(assert_all_called=False, assert_all_mocked=True)
         self._routes = self._add_routes()
+        # Drawn last, so that adding it left every earlier draw of a seed as it was.
+        self._ages = Random(seeds.getrandbits(64))
+        if not isinstance(instant_sleep, bool):
+            raise TypeError(f"instant_sleep must be True or False, not {instant_sleep!r}")
+        #: Instant sleeping (on while the mock is active when ``instant_sleep`` is true).
+        self.instant_sleep = InstantSleep(self.clock) if instant_sleep else None
 
     # --- activation ---------------------------------------------------------------------------
 
@@ -195,10 +224,14 @@ class ClassifierJobsMock:
         finally:
             if collecting:
                 gc.enable()
+        if self.instant_sleep is not None:
+            self.instant_sleep.start()
         return self
 
     def stop(self) -> None:
-        """Stop intercepting; recorded calls stay readable."""
+        """Stop intercepting (and sleeping instantly); recorded calls stay readable."""
+        if self.instant_sleep is not None:
+            self.instant_sleep.stop()
         self.router.stop(clear=False, reset=False, quiet=True)
 
     def __enter__(self) -> ClassifierJobsMock:
@@ -362,7 +395,12 @@ class ClassifierJobsMock:
         (:func:`~pytest_classifierjobs.coherence_violations`) to those its fields already have.
         """
         if job is None:
-            return self.store.put(self.factory.build(status=status, **overrides))
+            built = self.factory.build(status=status, **overrides)
+            if "created_at" not in overrides and "modified_at" not in overrides:
+                # A drawn history ends in the clock's recent past, not on a drawn date.
+                end = self.clock.now() - self._ages.randint(0, _ADDED_AGE_SECONDS)
+                built = shifted(built, end - built.modified_at)
+            return self.store.put(built)
         if status is not None or overrides:
             raise TypeError(
                 "add() takes either a job or status/overrides to build one, not both; "
@@ -385,7 +423,7 @@ class ClassifierJobsMock:
         # before or after training) is drawn; a few draws find one that fits, or the last stays.
         already = set(coherence_violations(job))
         for _ in range(_COMPLETION_DRAWS):
-            detailed = _fit_in_time(self.factory.build(**fields))
+            detailed = fit_in_time(self.factory.build(**fields))
             if set(coherence_violations(detailed)) <= already:
                 break
         return detailed
@@ -396,7 +434,8 @@ class ClassifierJobsMock:
         """Put a stored job in ``status`` now, coherent for it, keeping how it was created."""
         current = self._stored(job_id)
         kept = {name: getattr(current, name) for name in _KEPT_BY_SET_STATUS}
-        job = self.factory.build(status=status, **kept)
+        # The change happens now: the new history ends at the clock's present.
+        job = fit_in_time(self.factory.build(status=status, **kept), self.clock.now())
         return self.store.set_status(job_id, status, job)
 
     def script(self, job_id: str, statuses: Iterable[ClassifierJobOutStatus | str]) -> None:
@@ -544,7 +583,7 @@ class ClassifierJobsMock:
             # An async client awaits the delay, so the event loop keeps running.
             return self._delayed(match, fault, api_request, request)
         if fault is not None and fault.delay:
-            time.sleep(fault.delay)
+            time.sleep(fault.delay)  # instant, like the consumer's sleeps, if they are
         return self._finish(match, fault, api_request, request)
 
     def _take(
@@ -682,25 +721,6 @@ def _targets(
     if not made:
         raise ValueError("a classifier needs at least one target")
     return made
-
-
-def _fit_in_time(job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:
-    """Squeeze a drawn history into the job's own ``[created_at, modified_at]``, order kept."""
-    start, end = job.created_at, job.modified_at
-    times = [e.created_at for e in job.events] + [c.created_at for c in job.checkpoints]
-    latest = max(times, default=end)
-    if latest <= end or end <= start:
-        return job
-    scale = (end - start) / (latest - start)
-
-    def fit(moment: int) -> int:
-        return start + int((moment - start) * scale)
-
-    return attrs.evolve(
-        job,
-        events=[attrs.evolve(e, created_at=fit(e.created_at)) for e in job.events],
-        checkpoints=[attrs.evolve(c, created_at=fit(c.created_at)) for c in job.checkpoints],
-    )
 
 
 def _check_status_code(status_code: object) -> None:

@@ -40,7 +40,9 @@ _HELP = {
     "classifier_job_status runs tests over (default: all).",
     "require_auth": "true or false: answer 401 to a request without a bearer token "
     "(default: true).",
-    "progression": "per_get (a created job takes one step per GET) or manual (default: per_get).",
+    "progression": "per_get (a created job takes one step per GET), manual (only advance() "
+    "moves it) or time (it moves with the fake's clock, with realistic dwell times) "
+    "(default: per_get).",
     "outcome": "Where created jobs end: SUCCESS, FAILED, FAILED_VALIDATION or CANCELLED "
     "(default: SUCCESS).",
     "validation": "server (accept what the real server accepts) or strict (also refuse what "
@@ -53,6 +55,8 @@ _HELP = {
     "files were not uploaded to the fake (default: false).",
     "multi_class_scores": "normalized (every target's scores sum to 1, as recorded) or "
     "independent (each label of a multi_class target scores on its own) (default: normalized).",
+    "instant_sleep": "true or false: in a test with the fake, time.sleep and asyncio.sleep "
+    "advance the fake's clock instead of waiting (default: false).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -66,6 +70,7 @@ _METAVARS = {
     "base_models": "MODELS",
     "strict_files": "BOOL",
     "multi_class_scores": "MODE",
+    "instant_sleep": "BOOL",
 }
 
 
@@ -221,6 +226,9 @@ def classifierjobs_fixture(
         base_models=options.base_models,
         strict_files=options.strict_files,
         multi_class_scores=options.multi_class_scores,
+        timings=options.timings,
+        frozen_at=options.frozen_at,
+        instant_sleep=options.instant_sleep,
     )
     _set_faults(mock, options)
     mock.start()

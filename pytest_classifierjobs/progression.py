@@ -8,7 +8,9 @@ for the change (none for the silent re-queue after validation), the estimate and
 the ``ft:classifier:...`` name and the trained tokens at ``SUCCESS``. The rules, with their
 sources, are in :mod:`pytest_classifierjobs.lifecycle`.
 
-Time runs from the job's ``modified_at``: each step happens a drawn number of seconds later.
+Time: a history the factories walk runs from the job's ``modified_at``, each step a drawn number
+of seconds later. The fake passes the moment of each step instead (``at``, read from its clock),
+so that its jobs carry the time at which they really changed.
 """
 
 from __future__ import annotations
@@ -81,6 +83,21 @@ _STEP_SECONDS = {
     S.FAILED_VALIDATION: (1, 60),
 }
 _AUTO_START_SECONDS = (0, 5)
+#: The share of re-queued jobs that get a ``metadata.estimated_start_time``: one of the three
+#: recorded classifier jobs had one after ``start`` (moderation), two had ``null`` (intent,
+#: product; cookbook, 2025-04-16).
+ESTIMATED_START_SHARE = 1 / 3
+
+
+def start_estimate(rng: Random, queued_at: int, wait: float | None = None) -> int | None:
+    """The ``estimated_start_time`` of a job re-queued at ``queued_at``, or ``None``.
+
+    ``None`` as in two of the three recorded jobs; ``wait`` is how long the job will really
+    queue, when known.
+    """
+    if rng.random() >= ESTIMATED_START_SHARE:
+        return None
+    return queued_at + (rng.randint(10, 600) if wait is None else math.ceil(wait))
 
 
 def new_uuid(rng: Random) -> str:
@@ -230,6 +247,8 @@ def take_step(
     targets: list[ClassifierTargetOut] | None = None,
     account: str | None = None,
     data_tokens: int | None = None,
+    at: int | None = None,
+    estimated_start: int | None = None,
 ) -> tuple[ClassifierDetailedJobOut, Progress]:
     """Move ``job`` (at ``progress``) to ``status`` as the server would.
 
@@ -238,23 +257,31 @@ def take_step(
     server echoes what the request asked for); ``account`` is the 8-hex account id of the
     fine-tuned model's name, drawn when not given; ``data_tokens`` is the size of the training
     data that validation reads (:func:`validated_plan`).
+
+    ``at`` is the moment of the step (the fake's clock); without it the step happens a drawn
+    number of seconds after the job's ``modified_at``. With ``at``, training starts with no
+    checkpoint and its checkpoints fill the time up to its end, and a re-queue gets
+    ``estimated_start`` as its ``estimated_start_time`` (drawn without ``at``).
     """
     after = progress.advance(status)
     new = after.status
     now = job.modified_at
     changes: dict[str, Any] = {"status": new}
     if new is S.QUEUED:  # the re-queue after validation: silent (observed), start estimated
-        low, high = _AUTO_START_SECONDS if job.auto_start else _STEP_SECONDS[S.QUEUED]
-        now += rng.randint(low, high)
+        if at is None:
+            low, high = _AUTO_START_SECONDS if job.auto_start else _STEP_SECONDS[S.QUEUED]
+            now += rng.randint(low, high)
+            estimated_start = start_estimate(rng, now)
+        else:
+            now = max(now, at)
         metadata = job.metadata or JobMetadataOut(cost=0.0)
-        changes["metadata"] = attrs.evolve(
-            metadata, estimated_start_time=now + rng.randint(10, 600)
-        )
+        changes["metadata"] = attrs.evolve(metadata, estimated_start_time=estimated_start)
         changes["modified_at"] = now
         return attrs.evolve(job, **changes), after
+    end = None if at is None else max(now, at)
     if progress.status is S.RUNNING and new is not S.CANCELLATION_REQUESTED:
-        now = _train(job, changes, rng, finished=new is S.SUCCESS)
-    now += rng.randint(*_STEP_SECONDS[new])
+        now = _train(job, changes, rng, finished=new is S.SUCCESS, end=end)
+    now = now + rng.randint(*_STEP_SECONDS[new]) if end is None else end
     changes["events"] = [
         *job.events,
         EventOut(name=STATUS_UPDATED, created_at=now, data={"status": new.value}),
@@ -262,7 +289,7 @@ def take_step(
     if new is S.VALIDATED:
         _validate(job, changes, rng, targets, data_tokens)
     elif new is S.RUNNING:
-        now = _start_training(job, changes, rng, now)
+        now = _start_training(job, changes, rng, now, fresh=at is not None)
     elif new is S.SUCCESS:
         _succeed(job, changes, rng, account)
     changes["modified_at"] = now
@@ -291,30 +318,49 @@ def _per_step(job: ClassifierDetailedJobOut) -> tuple[int, float]:
 
 
 def _checkpoints(
-    rng: Random, steps: int, *, first: int, last: int, start: int, seconds_per_step: float
+    rng: Random,
+    steps: int,
+    *,
+    first: int,
+    last: int,
+    start: int,
+    seconds_per_step: float,
+    end: int | None = None,
 ) -> list[CheckpointOut]:
-    """Checkpoints of steps ``first`` to ``last``, one per step (observed), newest first."""
+    """Checkpoints of steps ``first`` to ``last``, one per step (observed), newest first.
+
+    None is later than ``end``.
+    """
     evaluate_every = max(1, steps // 10)
+    latest = math.inf if end is None else end
     return [
         CheckpointOut(
             metrics=metric(rng, step / steps, step % evaluate_every == 0 or step == steps),
             step_number=step,
-            created_at=start + max(1, round(step * seconds_per_step)),
+            created_at=int(min(latest, start + max(1, round(step * seconds_per_step)))),
         )
         for step in range(last, first - 1, -1)
     ]
 
 
 def _start_training(
-    job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, started: int
+    job: ClassifierDetailedJobOut,
+    changes: dict[str, Any],
+    rng: Random,
+    started: int,
+    *,
+    fresh: bool = False,
 ) -> int:
-    """Integrations get their run URL; some steps are done already. Return the newest time."""
+    """Integrations get their run URL; some steps are done already. Return the newest time.
+
+    None is done when ``fresh``: the fake's clock says that training starts now.
+    """
     if job.integrations:
         changes["integrations"] = [
             i if i.url else attrs.evolve(i, url=run_url(rng, i)) for i in job.integrations
         ]
     steps, per_step = _per_step(job)
-    done = rng.randint(0, max(steps - 1, 0))
+    done = 0 if fresh else rng.randint(0, max(steps - 1, 0))
     checkpoints = _checkpoints(
         rng, steps, first=1, last=done, start=started, seconds_per_step=per_step
     )
@@ -323,9 +369,17 @@ def _start_training(
 
 
 def _train(
-    job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, *, finished: bool
+    job: ClassifierDetailedJobOut,
+    changes: dict[str, Any],
+    rng: Random,
+    *,
+    finished: bool,
+    end: int | None = None,
 ) -> int:
-    """Training ends: every step when it ``finished``, else none more. Return the end time."""
+    """Training ends: every step when it ``finished``, else none more. Return the end time.
+
+    Without ``end`` the steps take the estimated time; with it they fill the time up to it.
+    """
     if not finished:
         return job.modified_at
     steps, per_step = _per_step(job)
@@ -333,9 +387,11 @@ def _train(
         (e.created_at for e in job.events if (e.data or {}).get("status") == S.RUNNING),
         job.modified_at,
     )
+    if end is not None:
+        per_step = max(0, end - started) / steps
     done = job.checkpoints[0].step_number if job.checkpoints else 0
     newer = _checkpoints(
-        rng, steps, first=done + 1, last=steps, start=started, seconds_per_step=per_step
+        rng, steps, first=done + 1, last=steps, start=started, seconds_per_step=per_step, end=end
     )
     changes["checkpoints"] = [*newer, *job.checkpoints]
     return max(job.modified_at, newer[0].created_at if newer else job.modified_at)
@@ -351,3 +407,70 @@ def _succeed(
     )
     hp = job.hyperparameters
     changes["trained_tokens"] = (hp.training_steps or 1) * (hp.seq_len or SEQ_LEN)
+
+
+# --- moving a drawn history in time ---------------------------------------------------------
+
+
+def shifted(job: ClassifierDetailedJobOut, seconds: int) -> ClassifierDetailedJobOut:
+    """``job`` with its whole history ``seconds`` later (earlier when negative).
+
+    The date in its ``fine_tuned_model`` name follows its new ``created_at``.
+    """
+    if not seconds:
+        return job
+    metadata = job.metadata
+    if metadata is not None and metadata.estimated_start_time is not None:
+        metadata = attrs.evolve(
+            metadata, estimated_start_time=metadata.estimated_start_time + seconds
+        )
+    moved = attrs.evolve(
+        job,
+        created_at=job.created_at + seconds,
+        modified_at=job.modified_at + seconds,
+        metadata=metadata,
+        events=[attrs.evolve(e, created_at=e.created_at + seconds) for e in job.events],
+        checkpoints=[attrs.evolve(c, created_at=c.created_at + seconds) for c in job.checkpoints],
+    )
+    return attrs.evolve(moved, fine_tuned_model=_redated(job, moved))
+
+
+def _redated(old: ClassifierDetailedJobOut, new: ClassifierDetailedJobOut) -> str | None:
+    """``new``'s model name with the date of its ``created_at``, if it had ``old``'s date."""
+    name = old.fine_tuned_model
+    if name is None:
+        return None
+    before, after = (
+        f"{datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc):%Y%m%d}"
+        for job in (old, new)
+    )
+    parts = name.split(":")
+    if len(parts) == 6 and parts[4] == before:
+        parts[4] = after
+    return ":".join(parts)
+
+
+def fit_in_time(job: ClassifierDetailedJobOut, end: int | None = None) -> ClassifierDetailedJobOut:
+    """``job`` with its history stretched or squeezed to end at ``end``, order kept.
+
+    Without ``end``, the history is squeezed into the job's own ``[created_at, modified_at]``
+    (a drawn history may run past a ``modified_at`` that a test gave). A job that never changed
+    after its creation, or an ``end`` before its creation, leaves the job as it is.
+    """
+    start = job.created_at
+    times = [e.created_at for e in job.events] + [c.created_at for c in job.checkpoints]
+    latest = max([job.modified_at, *times])
+    target = job.modified_at if end is None else end
+    if latest <= start or target < start or (end is None and latest <= target):
+        return job
+    scale = (target - start) / (latest - start)
+
+    def fit(moment: int) -> int:
+        return start + int((moment - start) * scale)
+
+    return attrs.evolve(
+        job,
+        modified_at=target,
+        events=[attrs.evolve(e, created_at=fit(e.created_at)) for e in job.events],
+        checkpoints=[attrs.evolve(c, created_at=fit(c.created_at)) for c in job.checkpoints],
+    )

@@ -24,11 +24,13 @@ import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from .clock import to_seconds
 from .lifecycle import STATUS_GROUPS
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
 from .scores import MULTI_CLASS_SCORES, MultiClassScores
 from .state.jobs import OUTCOMES, PROGRESSIONS, Progression
+from .timeline import Timings
 
 __all__ = [
     "ANY_BASE_MODEL",
@@ -80,6 +82,7 @@ RUN_OPTIONS = (
     "base_models",
     "strict_files",
     "multi_class_scores",
+    "instant_sleep",
 )
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
@@ -90,6 +93,8 @@ FIXTURE_OPTIONS = (
     "base_models",
     "base_url",
     "faults",
+    "frozen_at",
+    "instant_sleep",
     "multi_class_scores",
     "outcome",
     "progression",
@@ -97,6 +102,7 @@ FIXTURE_OPTIONS = (
     "retired",
     "seed",
     "strict_files",
+    "timings",
     "validation",
 )
 ValidationMode = Literal["server", "strict"]
@@ -273,6 +279,7 @@ class RunSettings:
     base_models: tuple[str, ...] | None = CLASSIFIER_BASE_MODELS
     strict_files: bool = False
     multi_class_scores: MultiClassScores = "normalized"
+    instant_sleep: bool = False
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
@@ -306,6 +313,7 @@ def run_settings(
         "base_models": parse_base_models,
         "strict_files": parse_bool,
         "multi_class_scores": parse_multi_class_scores,
+        "instant_sleep": parse_bool,
     }
     for name, (text, origin) in raw.items():
         try:
@@ -382,6 +390,12 @@ class FixtureOptions:
     strict_files: bool = False
     #: How ``multi_class`` targets score: ``normalized`` (as recorded) or ``independent``.
     multi_class_scores: MultiClassScores = "normalized"
+    #: The consumer's sleeps advance the fake's clock instead of waiting (``sleeping.py``).
+    instant_sleep: bool = False
+    #: The moment the fake's clock stands still at (Unix seconds), or ``None``: the wall clock.
+    frozen_at: float | None = None
+    #: The dwell times of ``progression="time"``.
+    timings: Timings = dataclasses.field(default_factory=Timings)
 
 
 def fixture_options(
@@ -414,6 +428,7 @@ def fixture_options(
         base_models=run.base_models,
         strict_files=run.strict_files,
         multi_class_scores=run.multi_class_scores,
+        instant_sleep=run.instant_sleep,
     )
     options = dataclasses.replace(options, **merged)  # type: ignore[arg-type]
     if options.api_keys is not None and not options.require_auth:
@@ -432,31 +447,13 @@ def _marker_value(name: str, value: object) -> object:
             f"{_MARK} has no option {name!r}{hint}; valid options: {', '.join(FIXTURE_OPTIONS)}"
         )
     origin = f"{_MARK}({name}=...)"
-    if name == "faults":
-        if not isinstance(value, Mapping) or not all(
-            isinstance(faults, (list, tuple)) for faults in value.values()
-        ):
-            raise SettingError(
-                f"{origin}: expected a dict of operation to a list of faults, such as "
-                f"{{'get': [503, 503]}}, got {value!r}"
-            )
-        return dict(value)
-    if name in {
-        "require_auth",
-        "assert_all_handled",
-        "retired",
-        "assert_all_faults_used",
-        "strict_files",
-    }:
-        if not isinstance(value, bool):
-            raise SettingError(f"{origin}: expected True or False, got {value!r}")
-        return value
-    if name == "seed":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise SettingError(f"{origin}: expected an integer, got {value!r}")
-        return value
     if name in {"api_keys", "base_models"}:
         return _marker_names(origin, name, value)
+    if name in _MARKER_CONVERTERS:
+        try:
+            return _MARKER_CONVERTERS[name](value)
+        except (TypeError, ValueError) as error:
+            raise SettingError(f"{origin}: {error}") from None
     if not isinstance(value, str):
         raise SettingError(f"{origin}: expected a string, got {value!r}")
     parse = {
@@ -470,6 +467,45 @@ def _marker_value(name: str, value: object) -> object:
         return parse(value)
     except SettingError as error:
         raise SettingError(f"{origin}: {error}") from None
+
+
+def _marker_bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected True or False, got {value!r}")
+    return value
+
+
+def _marker_seed(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an integer, got {value!r}")
+    return value
+
+
+def _marker_faults(value: object) -> dict[str, Sequence[object]]:
+    if not isinstance(value, Mapping) or not all(
+        isinstance(faults, (list, tuple)) for faults in value.values()
+    ):
+        raise TypeError(
+            "expected a dict of operation to a list of faults, such as "
+            f"{{'get': [503, 503]}}, got {value!r}"
+        )
+    return dict(value)
+
+
+# The marker options that are not text, each with what checks and converts its value (raising
+# TypeError or ValueError with the reason).
+_MARKER_CONVERTERS: dict[str, Any] = {
+    "require_auth": _marker_bool,
+    "assert_all_handled": _marker_bool,
+    "retired": _marker_bool,
+    "assert_all_faults_used": _marker_bool,
+    "strict_files": _marker_bool,
+    "instant_sleep": _marker_bool,
+    "seed": _marker_seed,
+    "faults": _marker_faults,
+    "timings": Timings.of,
+    "frozen_at": to_seconds,
+}
 
 
 def _marker_names(origin: str, name: str, value: object) -> tuple[str, ...] | None:

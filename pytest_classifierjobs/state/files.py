@@ -88,7 +88,7 @@ class FileStore:
 
     def __init__(self, *, rng: Random, clock: Clock | None = None) -> None:
         self._rng = rng
-        self.clock = clock or Clock.seeded(rng)
+        self.clock = clock or Clock()
         self._secret = rng.getrandbits(128).to_bytes(16, "big")
         self._files: dict[str, _Stored] = {}
         self._deleted: set[str] = set()
@@ -111,7 +111,7 @@ class FileStore:
             info = UploadFileOut(
                 id=new_uuid(self._rng),
                 bytes=len(content),
-                created_at=self.clock.tick(self._rng.randint(1, 5)),
+                created_at=self.clock.now(),
                 filename=filename,
                 purpose=purpose,
                 sample_type=sample_type(content, purpose),

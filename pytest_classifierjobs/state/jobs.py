@@ -12,7 +12,12 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
   ``QUEUED -> RUNNING -> SUCCESS`` (or ``FAILED``; ``FAILED_VALIDATION`` ends at validation;
   ``CANCELLED`` goes through ``CANCELLATION_REQUESTED`` while running). With
   ``progression="per_get"`` each GET of the job takes one step of its plan; with ``"manual"``
-  only :meth:`JobStore.advance` does.
+  only :meth:`JobStore.advance` does; with ``"time"`` each step happens when its time on the
+  clock has come, after a dwell drawn from :class:`~pytest_classifierjobs.timeline.Timings`
+  (every read of the store first catches the jobs up with the clock).
+* Every step carries the moment the clock gives it: the GET's (or ``advance``'s) under
+  ``per_get`` and ``manual``, the moment it was due under ``"time"``; never earlier than the
+  job's last change, so that events stay ordered when a test moves the clock back.
 * A job a test added has no plan: it stays where the test put it until the code under test
   starts or cancels it through the API, which gives it one.
 * ``start`` re-queues a ``VALIDATED`` job at once (the response says ``QUEUED``), then training
@@ -20,8 +25,9 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
   ``RUNNING`` job answers ``CANCELLATION_REQUESTED`` and reaches ``CANCELLED`` on the next GET
   (chosen; the contract leaves both open).
 * A script (:meth:`JobStore.script`) replaces the plan: each GET takes its next status, and the
-  job stays at the last one. Scripts and pending cancellations move on GETs in both progression
-  modes, because a test asked for them.
+  job stays at the last one. Scripts move on GETs in every progression mode, because a test
+  asked for them; a pending cancellation moves on the next GET under ``per_get`` and
+  ``manual``, and when its time has come under ``"time"``.
 * At ``VALIDATED`` a job created through the API reads its files from the
   :class:`~pytest_classifierjobs.state.files.FileStore` (:mod:`pytest_classifierjobs
   .training_data`): its ``classifier_targets`` and ``data_tokens`` come from the data, and data
@@ -37,6 +43,7 @@ How jobs move (DESIGN section 4; the rules themselves are in ``lifecycle.py``):
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -65,10 +72,12 @@ from pytest_classifierjobs.progression import (
     SEQ_LEN,
     fresh_job,
     new_uuid,
+    start_estimate,
     take_step,
     validated_plan,
 )
 from pytest_classifierjobs.state import page_of
+from pytest_classifierjobs.timeline import Timings, dwell
 from pytest_classifierjobs.training_data import (
     InvalidTrainingData,
     TrainingData,
@@ -89,9 +98,9 @@ __all__ = [
 ]
 
 S = ClassifierJobOutStatus
-Progression = Literal["per_get", "manual"]
+Progression = Literal["per_get", "manual", "time"]
 #: The values of the ``progression`` option.
-PROGRESSIONS: tuple[Progression, ...] = ("per_get", "manual")
+PROGRESSIONS: tuple[Progression, ...] = ("per_get", "manual", "time")
 #: The terminal statuses a created job can be planned to reach (the ``outcome`` option).
 OUTCOMES: tuple[ClassifierJobOutStatus, ...] = (
     S.SUCCESS,
@@ -173,15 +182,18 @@ class _Entry:
     data_tokens: int | None = None
     #: The create request, for reading the job's files at validation (None: a job a test added).
     request: JobIn | None = None
+    #: Under ``progression="time"``: the moment the next step of the plan happens.
+    due: float | None = None
 
 
 class JobStore:
     """The jobs of one fake API, and the rules that move them.
 
     ``rng`` draws every id and value, so a seeded ``Random`` gives the same jobs every run.
-    ``clock`` dates the jobs created through the API (a seeded one of its own by default; share
-    it with the files). ``files`` is where jobs read their training data (none: every job's data
-    is opaque); ``models`` is where a job that succeeds puts its model (none: nowhere).
+    ``clock`` dates what happens to the jobs (the wall clock by default; share it with the
+    files and models); ``timings`` are the dwell times of ``progression="time"``. ``files`` is
+    where jobs read their training data (none: every job's data is opaque); ``models`` is where
+    a job that succeeds puts its model (none: nowhere).
     """
 
     def __init__(
@@ -193,6 +205,7 @@ class JobStore:
         clock: Clock | None = None,
         files: FileStore | None = None,
         models: ModelStore | None = None,
+        timings: Timings | None = None,
     ) -> None:
         if progression not in PROGRESSIONS:
             raise ValueError(
@@ -208,7 +221,8 @@ class JobStore:
         self._rng = rng
         self.progression: Progression = progression
         self.outcome = parsed_outcome
-        self.clock = clock or Clock.seeded(rng)
+        self.clock = clock or Clock()
+        self.timings = timings or Timings()
         self.files = files
         self.models = models
         self._account = f"{rng.getrandbits(32):08x}"
@@ -224,6 +238,7 @@ class JobStore:
     def jobs(self) -> Mapping[str, ClassifierDetailedJobOut]:
         """A read-only snapshot of the stored jobs by id, in the order they were stored."""
         with self._lock:
+            self._catch_up_all()
             return MappingProxyType({job_id: e.job for job_id, e in self._entries.items()})
 
     def put(self, job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:
@@ -266,6 +281,7 @@ class JobStore:
             raise ValueError(f"steps must be a positive number, not {steps!r}")
         with self._lock:
             entry = self._entry(job_id)
+            self._catch_up(entry)
             for _ in range(steps):
                 if not entry.plan:
                     break
@@ -277,6 +293,7 @@ class JobStore:
     def list_jobs(self, query: ListQuery) -> JobsOut:
         """One page of the jobs that match ``query``, newest first."""
         with self._lock:
+            self._catch_up_all()
             # The jobs as they are now, so that a GET moving one meanwhile cannot change the page.
             found = sorted(
                 ((e.job, e.order) for e in self._entries.values() if matches(query, e.job)),
@@ -290,12 +307,12 @@ class JobStore:
         """Store a new job from a valid request; it starts ``QUEUED`` with a plan."""
         with self._lock:
             rng = self._rng
-            created_at = self.clock.tick(rng.randint(1, 30))
+            moment = self.clock.time()
             job = fresh_job(
                 id=new_uuid(rng),
                 model=request.model,
                 auto_start=bool(request.auto_start),
-                created_at=created_at,
+                created_at=math.floor(moment),
                 training_files=[f.file_id for f in request.training_files],
                 validation_files=list(request.validation_files or []),
                 suffix=request.suffix,
@@ -315,6 +332,7 @@ class JobStore:
             entry.data_tokens = self._data_tokens(request)
             entry.request = request
             entry.plan = deque(self._plan_from_creation(job.auto_start))
+            self._schedule(entry, moment, self._wait(entry, S.QUEUED))
             self._entries[job.id] = entry
             return job.summary()
 
@@ -343,10 +361,14 @@ class JobStore:
         """The job, after the step a GET takes (see the module docstring)."""
         with self._lock:
             entry = self._entry(job_id)
+            self._catch_up(entry)
             if entry.plan and (
                 entry.scripted
                 or self.progression == "per_get"
-                or entry.progress.status is S.CANCELLATION_REQUESTED
+                or (
+                    self.progression == "manual"
+                    and entry.progress.status is S.CANCELLATION_REQUESTED
+                )
             ):
                 self._step(entry)
             return entry.job
@@ -355,6 +377,7 @@ class JobStore:
         """Re-queue a ``VALIDATED`` job for training; 409 for any other status."""
         with self._lock:
             entry = self._entry(job_id)
+            self._catch_up(entry)
             status = entry.progress.status
             if status is not S.VALIDATED:
                 raise JobConflictError(
@@ -370,6 +393,7 @@ class JobStore:
         """Cancel the job: at once, or through ``CANCELLATION_REQUESTED`` if it is running."""
         with self._lock:
             entry = self._entry(job_id)
+            self._catch_up(entry)
             status = entry.progress.status
             if status in TERMINAL_STATUSES:
                 raise JobConflictError(
@@ -378,8 +402,10 @@ class JobStore:
                 )
             entry.scripted = False
             if status is S.CANCELLATION_REQUESTED:
-                # Asked again (or asked of a job a test put there): it ends on the next GET.
+                # Asked again (or asked of a job a test put there): it ends on the next GET, or
+                # after the cancelling dwell under time progression.
                 entry.plan = deque([S.CANCELLED])
+                self._schedule(entry, self.clock.time(), self._wait(entry, status))
                 return entry.job
             if status in _RUNNING:
                 entry.plan = deque([S.CANCELLATION_REQUESTED, S.CANCELLED])
@@ -396,7 +422,41 @@ class JobStore:
             raise JobNotFoundError(job_id)
         return entry
 
-    def _step(self, entry: _Entry) -> None:
+    def _timed(self, entry: _Entry) -> bool:
+        """Whether the clock moves this job: time progression, and no script of a test's."""
+        return self.progression == "time" and not entry.scripted
+
+    def _wait(self, entry: _Entry, status: ClassifierJobOutStatus) -> float:
+        """How long the job will stay in ``status`` before the next step of its plan.
+
+        Drawn under time progression only (0 otherwise).
+        """
+        if not self._timed(entry) or not entry.plan:
+            return 0.0
+        return dwell(self.timings, self._rng, entry.job, status, entry.plan[0])
+
+    def _schedule(self, entry: _Entry, moment: float, wait: float) -> None:
+        """Under time progression, make the next step of the plan due ``wait`` after ``moment``."""
+        entry.due = moment + wait if self._timed(entry) and entry.plan else None
+
+    def _catch_up(self, entry: _Entry) -> None:
+        """Take every step whose time has come (time progression), each at its own moment."""
+        if not self._timed(entry):
+            return
+        now = self.clock.time()
+        while entry.plan and entry.due is not None and entry.due <= now:
+            self._step(entry, at=entry.due)
+
+    def _catch_up_all(self) -> None:
+        if self.progression == "time":
+            for entry in self._entries.values():
+                self._catch_up(entry)
+
+    def _step(self, entry: _Entry, at: float | None = None) -> None:
+        """Take the next step of the plan at ``at`` (now by default) and schedule the one after."""
+        moment = self.clock.time() if at is None else at
+        # Never before the job's last change: a clock moved back must not disorder the events.
+        stamp = max(math.floor(moment), entry.job.modified_at)
         status = entry.plan.popleft()
         problem = None
         if status is S.VALIDATED and entry.request is not None:
@@ -410,6 +470,10 @@ class JobStore:
             if problem is not None and not entry.scripted:
                 status = S.FAILED_VALIDATION
                 entry.plan.clear()
+        wait = self._wait(entry, status)
+        estimated = None
+        if status is S.QUEUED:  # the re-queue for training: its start may be estimated
+            estimated = start_estimate(self._rng, stamp, wait if self._timed(entry) else None)
         entry.job, entry.progress = take_step(
             entry.job,
             entry.progress,
@@ -418,6 +482,8 @@ class JobStore:
             targets=entry.targets,
             account=self._account,
             data_tokens=entry.data_tokens,
+            at=stamp,
+            estimated_start=estimated,
         )
         if status is S.FAILED_VALIDATION and problem is not None:
             *earlier, failed = entry.job.events
@@ -425,6 +491,7 @@ class JobStore:
             entry.job = attrs.evolve(entry.job, events=[*earlier, event])
         if not entry.plan:
             entry.scripted = False
+        self._schedule(entry, moment, wait)
         self._made(entry.job)
 
     def _made(self, job: ClassifierDetailedJobOut) -> None:
