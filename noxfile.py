@@ -23,8 +23,10 @@ nox.options.error_on_external_run = True
 ROOT = Path(__file__).resolve().parent
 SDK1 = "mistralai==1.12.4"
 SDK2 = "mistralai==2.4.13"
-# coverage[toml] reads pyproject.toml on 3.10, which has no tomllib.
-TEST_REQUIREMENTS = ["coverage[toml]", "pytest-xdist", "hypothesis"]
+# coverage[toml] reads pyproject.toml on 3.10, which has no tomllib. time-machine and freezegun:
+# the fake's clock must follow both (pinned: the tests check how they move time).
+TIME_TRAVEL = ["time-machine==3.6.0", "freezegun==1.5.5"]
+TEST_REQUIREMENTS = ["coverage[toml]", "pytest-xdist", "hypothesis", *TIME_TRAVEL]
 # What tests/reference compares the fake with: FastAPI on models that datamodel-code-generator
 # writes from the spec, and schemathesis. Pinned: their behaviour is the reference.
 REFERENCE_REQUIREMENTS = [
@@ -97,7 +99,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def mypy(session: nox.Session) -> None:
     """mypy --strict on the package, the tests and this file (see ``[tool.mypy]``)."""
-    session.install("-e", ".", SDK1, "nox", "pytest", MYPY, *REFERENCE_REQUIREMENTS)
+    session.install("-e", ".", SDK1, "nox", "pytest", MYPY, *REFERENCE_REQUIREMENTS, *TIME_TRAVEL)
     session.run("mypy")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .clock import Clock
 from .lifecycle import (
     ACTIVE_STATUSES,
     FAILED_STATUSES,
@@ -58,6 +59,7 @@ from .models import (
     WandbIntegrationOut,
 )
 from .scores import ScoresError
+from .timeline import Timings
 
 if TYPE_CHECKING:
     from .factories import (
@@ -103,6 +105,7 @@ __all__ = [
     "ClassifierTrainingParameters",
     "ClassifierTrainingParametersFactory",
     "ClassifierTrainingParametersIn",
+    "Clock",
     "DeleteFileOut",
     "DeleteModelOut",
     "EventOut",
@@ -126,6 +129,7 @@ __all__ = [
     "Progress",
     "RetrieveFileOut",
     "ScoresError",
+    "Timings",
     "TrainingFile",
     "UnarchiveFTModelOut",
     "UnknownFileError",

@@ -228,6 +228,7 @@ def classifierjobs_fixture(
         multi_class_scores=options.multi_class_scores,
         timings=options.timings,
         frozen_at=options.frozen_at,
+        time_scale=options.time_scale,
         instant_sleep=options.instant_sleep,
     )
     _set_faults(mock, options)

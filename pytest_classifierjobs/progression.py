@@ -368,6 +368,41 @@ def _start_training(
     return checkpoints[0].created_at if checkpoints else started
 
 
+def train_until(
+    job: ClassifierDetailedJobOut, rng: Random, *, now: int, finish: int | None
+) -> ClassifierDetailedJobOut:
+    """A ``RUNNING`` job with a checkpoint for each step done by ``now`` (the fake's clock).
+
+    ``finish`` is when training will succeed, which spreads the steps evenly up to it; without
+    it (a job that will fail or be cancelled) the steps take the estimated time. The last step's
+    checkpoint waits for the end of training. ``modified_at`` follows the newest checkpoint.
+    """
+    steps, per_step = _per_step(job)
+    started = _running_since(job)
+    if finish is not None:
+        per_step = max(0, finish - started) / steps
+    done = job.checkpoints[0].step_number if job.checkpoints else 0
+    reached = steps - 1 if per_step <= 0 else min(steps - 1, int((now - started) / per_step))
+    if reached <= done:
+        return job
+    newer = _checkpoints(
+        rng, steps, first=done + 1, last=reached, start=started, seconds_per_step=per_step, end=now
+    )
+    return attrs.evolve(
+        job,
+        checkpoints=[*newer, *job.checkpoints],
+        modified_at=max(job.modified_at, newer[0].created_at),
+    )
+
+
+def _running_since(job: ClassifierDetailedJobOut) -> int:
+    """When the job's training started: its ``RUNNING`` event (else its last change)."""
+    return next(
+        (e.created_at for e in job.events if (e.data or {}).get("status") == S.RUNNING),
+        job.modified_at,
+    )
+
+
 def _train(
     job: ClassifierDetailedJobOut,
     changes: dict[str, Any],
@@ -383,10 +418,7 @@ def _train(
     if not finished:
         return job.modified_at
     steps, per_step = _per_step(job)
-    started = next(
-        (e.created_at for e in job.events if (e.data or {}).get("status") == S.RUNNING),
-        job.modified_at,
-    )
+    started = _running_since(job)
     if end is not None:
         per_step = max(0, end - started) / steps
     done = job.checkpoints[0].step_number if job.checkpoints else 0

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import hashlib
+import math
 import random
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
@@ -102,6 +103,7 @@ FIXTURE_OPTIONS = (
     "retired",
     "seed",
     "strict_files",
+    "time_scale",
     "timings",
     "validation",
 )
@@ -396,6 +398,8 @@ class FixtureOptions:
     frozen_at: float | None = None
     #: The dwell times of ``progression="time"``.
     timings: Timings = dataclasses.field(default_factory=Timings)
+    #: How many times faster than the wall clock the fake's clock runs (for the live server).
+    time_scale: float = 1.0
 
 
 def fixture_options(
@@ -481,6 +485,14 @@ def _marker_seed(value: object) -> int:
     return value
 
 
+def _marker_time_scale(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a number above 0, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"expected a finite number above 0, got {value!r}")
+    return float(value)
+
+
 def _marker_faults(value: object) -> dict[str, Sequence[object]]:
     if not isinstance(value, Mapping) or not all(
         isinstance(faults, (list, tuple)) for faults in value.values()
@@ -505,6 +517,7 @@ _MARKER_CONVERTERS: dict[str, Any] = {
     "faults": _marker_faults,
     "timings": Timings.of,
     "frozen_at": to_seconds,
+    "time_scale": _marker_time_scale,
 }
 
 

@@ -79,3 +79,61 @@ def test_against_the_live_server(
 
     assert run.returncode == 0, run.stderr
     assert_the_workflow_ran(run.stdout, classifierjobs)
+
+
+# The same script with its real pause of 10 s per poll, on a realistic timeline: the jobs move
+# with the fake's clock, and the script's time.sleep(10) advances that clock instead of waiting.
+@pytest.mark.classifierjobs(progression="time", instant_sleep=True)
+def test_in_process_with_real_timings_instantly(
+    classifierjobs: ClassifierJobsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MISTRAL_API_KEY", "test-key")
+    monkeypatch.delenv("POLL_SECONDS", raising=False)  # the script's default: 10 s
+    monkeypatch.delenv("MISTRAL_SERVER_URL", raising=False)
+    start = classifierjobs.clock.time()
+
+    runpy.run_path(str(SCRIPT), run_name="__main__")
+
+    output = capsys.readouterr().out
+    assert_the_workflow_ran(output, classifierjobs)
+    (job,) = classifierjobs.jobs.values()
+    statuses = [event.data["status"] for event in job.events if event.data]
+    assert statuses == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
+    # As in the recorded answers, the first GET after start still shows the job queued.
+    polled = [line.rsplit(": ", 1)[1] for line in output.splitlines() if line.startswith("job ")]
+    assert polled[polled.index("VALIDATED") + 1] == "QUEUED"
+    # Both loops slept 10 s of the fake's time after each GET but their last.
+    slept = classifierjobs.clock.time() - start
+    assert slept >= 10 * (classifierjobs.routes["get"].call_count - 2)
+    assert slept >= job.modified_at - job.created_at
+
+
+# A client in another process polls in real time: the fake's clock runs 600 times faster, so
+# that a poll every 50 ms sees 30 s of the job's timeline go by.
+@pytest.mark.classifierjobs(progression="time", time_scale=600)
+def test_against_the_live_server_on_a_fast_clock(
+    classifierjobs: ClassifierJobsMock, classifierjobs_server: LiveServer
+) -> None:
+    env = {
+        **os.environ,
+        "MISTRAL_API_KEY": "test-key",
+        "MISTRAL_SERVER_URL": classifierjobs_server.url,
+        "POLL_SECONDS": "0.05",
+    }
+
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert_the_workflow_ran(run.stdout, classifierjobs)
+    (job,) = classifierjobs.jobs.values()
+    statuses = [event.data["status"] for event in job.events if event.data]
+    assert statuses == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]

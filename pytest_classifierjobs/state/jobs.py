@@ -74,6 +74,7 @@ from pytest_classifierjobs.progression import (
     new_uuid,
     start_estimate,
     take_step,
+    train_until,
     validated_plan,
 )
 from pytest_classifierjobs.state import page_of
@@ -446,6 +447,15 @@ class JobStore:
         now = self.clock.time()
         while entry.plan and entry.due is not None and entry.due <= now:
             self._step(entry, at=entry.due)
+        if entry.progress.status is S.RUNNING and entry.plan and entry.due is not None:
+            # Training shows its progress: a checkpoint for each step done by now.
+            succeeds = entry.plan[0] is S.SUCCESS
+            entry.job = train_until(
+                entry.job,
+                self._rng,
+                now=math.floor(now),
+                finish=math.floor(entry.due) if succeeds else None,
+            )
 
     def _catch_up_all(self) -> None:
         if self.progression == "time":
