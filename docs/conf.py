@@ -37,7 +37,7 @@ exclude_patterns = ["_build", "examples", "_ext"]
 # then; everything of this package's must.
 nitpick_ignore_regex = [
     ("py:.*", r"(httpx|respx|polyfactory|faker|attrs|cattrs|pytest|_pytest)(\..*)?"),
-    ("py:.*", r"(typing|collections\.abc|types|random|enum|threading)\..*"),
+    ("py:.*", r"(typing|collections\.abc|types|random|enum|threading|datetime)\..*"),
     ("py:class", r"(Any|Literal|Mapping|Iterable|Iterator|Sequence|TracebackType|Random)"),
     # Type variables of generic signatures (``build() -> T``): not objects to link to.
     ("py:class", r"pytest_classifierjobs\.\w+\._?T"),

@@ -516,7 +516,7 @@ _MARKER_CONVERTERS: dict[str, Any] = {
     "seed": _marker_seed,
     "faults": _marker_faults,
     "timings": Timings.of,
-    "frozen_at": to_seconds,
+    "frozen_at": lambda value: None if value is None else to_seconds(value),
     "time_scale": _marker_time_scale,
 }
 

@@ -70,7 +70,8 @@ class Timings:
     #: Training to ``SUCCESS``, as a multiple of ``metadata.expected_duration_seconds`` (recorded
     #: 224 s for an estimate of 400 s).
     training: Range = attrs.field(default=(0.5, 1.1), converter=_range)
-    #: Training to ``FAILED``, as a multiple of the estimate (chosen: a failure comes earlier).
+    #: Training to ``FAILED`` or to a cancellation, as a multiple of the estimate (chosen,
+    #: not recorded; either ends training early).
     failing: Range = attrs.field(default=(0.1, 0.9), converter=_range)
     #: Seconds from ``CANCELLATION_REQUESTED`` to ``CANCELLED`` (chosen, not recorded).
     cancelling: Range = attrs.field(default=(1.0, 30.0), converter=_range)
@@ -126,7 +127,7 @@ def dwell(
         low, high = timings.auto_start
     elif status is S.QUEUED:  # re-queued for training
         low, high = timings.queue
-    elif status is S.RUNNING and next_status in {S.SUCCESS, S.FAILED}:
+    elif status in {S.RUNNING, S.STARTED}:  # training, to its end or to a cancellation
         estimate = (job.metadata and job.metadata.expected_duration_seconds) or 0
         share = timings.training if next_status is S.SUCCESS else timings.failing
         low, high = share[0] * estimate, share[1] * estimate

@@ -225,6 +225,7 @@ class JobStore:
         self.clock = clock or Clock()
         self.timings = timings or Timings()
         self.files = files
+        self._models: ModelStore | None = None
         self.models = models
         self._account = f"{rng.getrandbits(32):08x}"
         self._data_salt = rng.getrandbits(64)
@@ -234,6 +235,22 @@ class JobStore:
         self._lock = threading.RLock()
 
     # --- what the tests see and do ------------------------------------------------------------
+
+    @property
+    def models(self) -> ModelStore | None:
+        """Where a job that succeeds puts its model; it catches the jobs up before its reads."""
+        return self._models
+
+    @models.setter
+    def models(self, store: ModelStore | None) -> None:
+        self._models = store
+        if store is not None:
+            store.before_read = self.catch_up
+
+    def catch_up(self) -> None:
+        """Take every step whose time has come (time progression; nothing otherwise)."""
+        with self._lock:
+            self._catch_up_all()
 
     @property
     def jobs(self) -> Mapping[str, ClassifierDetailedJobOut]:

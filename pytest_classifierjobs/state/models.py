@@ -20,9 +20,10 @@ sections 2 and 3), and where it does not, the choices made here:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from random import Random
 from types import MappingProxyType
 
@@ -147,13 +148,17 @@ class ModelStore:
         self._models: dict[str, _FineTuned] = {}
         self._deleted: set[str] = set()
         self._lock = threading.Lock()
+        #: Called before every read or change a test or a request makes: the jobs store sets
+        #: it to catch its jobs up with the clock, so that a job whose success is due has made
+        #: its model by the time anybody looks (time progression).
+        self.before_read: Callable[[], None] = _nothing
 
     # --- what the tests see and do ------------------------------------------------------------
 
     @property
     def models(self) -> Mapping[str, FTModelCard]:
         """A read-only snapshot of the fine-tuned models by id, oldest first."""
-        with self._lock:
+        with self._reading():
             return MappingProxyType({model_id: m.card for model_id, m in self._models.items()})
 
     def record(self, job: ClassifierDetailedJobOut) -> FTModelCard | None:
@@ -188,7 +193,7 @@ class ModelStore:
 
     def card(self, model_id: str) -> FTModelCard:
         """A fine-tuned model's card."""
-        with self._lock:
+        with self._reading():
             return self._fine_tuned(model_id).card
 
     def set_scores(self, model_id: str, scores: ScoresSetting | None) -> None:
@@ -196,7 +201,7 @@ class ModelStore:
 
         ``None`` goes back to drawn scores.
         """
-        with self._lock:
+        with self._reading():
             stored = self._fine_tuned(model_id)
             stored.scores = (
                 None if scores is None else check_setting(scores, stored.targets, model_id=model_id)
@@ -206,7 +211,7 @@ class ModelStore:
 
     def list_models(self) -> ModelList:
         """Every base model, then the fine-tuned ones, newest first."""
-        with self._lock:
+        with self._reading():
             fine_tuned = sorted(
                 (m.card for m in reversed(self._models.values())),
                 key=lambda card: card.created,
@@ -219,13 +224,13 @@ class ModelStore:
         base = self._base.get(model_id) or self._aliases.get(model_id)
         if base is not None:
             return base
-        with self._lock:
+        with self._reading():
             return self._fine_tuned(model_id).card
 
     def delete(self, model_id: str) -> DeleteModelOut:
         """Forget a fine-tuned model; later calls naming it get :class:`UnknownModelError`."""
         self._refuse_base(model_id)
-        with self._lock:
+        with self._reading():
             self._fine_tuned(model_id)
             del self._models[model_id]
             self._deleted.add(model_id)
@@ -234,7 +239,7 @@ class ModelStore:
     def update(self, model_id: str, changes: Mapping[str, str | None]) -> ClassifierFTModelOut:
         """Set the model's ``name`` and/or ``description`` (the keys of ``changes``)."""
         self._refuse_base(model_id)
-        with self._lock:
+        with self._reading():
             stored = self._fine_tuned(model_id)
             card = stored.card
             stored.card = attrs.evolve(
@@ -247,7 +252,7 @@ class ModelStore:
     def fine_tuned_model(self, model_id: str) -> ClassifierFTModelOut:
         """The model as the fine-tuning routes answer it."""
         self._refuse_base(model_id)
-        with self._lock:
+        with self._reading():
             return self._classifier_out(self._fine_tuned(model_id))
 
     def archive(self, model_id: str) -> ArchiveFTModelOut:
@@ -262,7 +267,7 @@ class ModelStore:
 
     def classify(self, model_id: str, inputs: Sequence[ClassifierInput]) -> ClassificationResponse:
         """One result per input, in order, each target's scores (set by the test or drawn)."""
-        with self._lock:
+        with self._reading():
             stored = self._models.get(model_id)
             if stored is None:
                 if model_id in self._base or model_id in self._aliases:
@@ -286,6 +291,12 @@ class ModelStore:
 
     # --- internals ----------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        self.before_read()  # outside the lock: the jobs store records models under its own
+        with self._lock:
+            yield
+
     def _fine_tuned(self, model_id: str) -> _FineTuned:
         stored = self._models.get(model_id)
         if stored is None:
@@ -298,7 +309,7 @@ class ModelStore:
 
     def _set_archived(self, model_id: str, *, archived: bool) -> None:
         self._refuse_base(model_id)
-        with self._lock:
+        with self._reading():
             stored = self._fine_tuned(model_id)
             stored.card = attrs.evolve(stored.card, archived=archived)
 
@@ -343,3 +354,7 @@ class ModelStore:
         base = self._base.get(root) or self._aliases.get(root)
         # The base model's version is the last part of its id (ministral-3b-2410: "2410").
         return (base.id if base is not None else root).rsplit("-", 1)[-1]
+
+
+def _nothing() -> None:
+    """What a model store does before a read when no jobs store follows a clock for it."""
