@@ -164,8 +164,9 @@ def tests_oldest(session: nox.Session) -> None:
 @nox.session(default=False)
 def demo(session: nox.Session) -> None:
     """The example consumer suite of docs/examples/, run verbosely against the fake API."""
-    # pytest-xdist: the seed how-to shows a run with -n 2.
-    _install_wheel(session, SDK1, "pytest-xdist")
+    # pytest-xdist: the seed how-to shows a run with -n 2; time-machine: the timings how-to
+    # travels with it.
+    _install_wheel(session, SDK1, "pytest-xdist", *TIME_TRAVEL)
     session.run(
         "python", "-I", "-m", "pytest", "docs/examples", "-v", *session.posargs, env=INSTALLED_ENV
     )
