@@ -163,7 +163,11 @@ class ClassifierJobsMock:
         #: seeded from ``seed``.
         self.factory = factory or seeded_factory(seeds.getrandbits(64))
         #: The fake's time, which every timestamp it writes comes from (``clock.py``).
-        self.clock = Clock(frozen_at=frozen_at, scale=time_scale)
+        try:
+            self.clock = Clock(frozen_at=frozen_at, scale=time_scale)
+        except (TypeError, ValueError) as error:
+            name = "time_scale" if str(error).startswith("scale") else "frozen_at"
+            raise type(error)(f"{name}: {error}") from None
         #: The jobs and how they move (what :attr:`jobs` shows).
         self.store = JobStore(
             rng=Random(seeds.getrandbits(64)),
@@ -420,13 +424,16 @@ class ClassifierJobsMock:
         for constant in ("object", "job_type"):
             del fields[constant]
         # Which history fits the given fields (a fresh or a re-queued QUEUED, a cancellation
-        # before or after training) is drawn; a few draws find one that fits, or the last stays.
+        # before or after training) is drawn; a few draws find one that fits. Walking a history
+        # can fill in a field (a W&B run URL once running): a draw must keep every given field.
+        # If none fits, the last draw is kept with the given fields put back.
         already = set(coherence_violations(job))
         for _ in range(_COMPLETION_DRAWS):
             detailed = fit_in_time(self.factory.build(**fields))
-            if set(coherence_violations(detailed)) <= already:
-                break
-        return detailed
+            kept = detailed.summary() == job
+            if kept and set(coherence_violations(detailed)) <= already:
+                return detailed
+        return attrs.evolve(detailed, **fields)
 
     def set_status(
         self, job_id: str, status: ClassifierJobOutStatus | str

@@ -89,15 +89,15 @@ _AUTO_START_SECONDS = (0, 5)
 ESTIMATED_START_SHARE = 1 / 3
 
 
-def start_estimate(rng: Random, queued_at: int, wait: float | None = None) -> int | None:
+def start_estimate(rng: Random, queued_at: int, starts_at: int | None = None) -> int | None:
     """The ``estimated_start_time`` of a job re-queued at ``queued_at``, or ``None``.
 
-    ``None`` as in two of the three recorded jobs; ``wait`` is how long the job will really
-    queue, when known.
+    ``None`` as in two of the three recorded jobs; ``starts_at`` is the moment training will
+    really start, when known (the fake's clock), else the estimate is drawn.
     """
     if rng.random() >= ESTIMATED_START_SHARE:
         return None
-    return queued_at + (rng.randint(10, 600) if wait is None else math.ceil(wait))
+    return rng.randint(queued_at + 10, queued_at + 600) if starts_at is None else starts_at
 
 
 def new_uuid(rng: Random) -> str:
@@ -379,8 +379,10 @@ def train_until(
     """
     steps, per_step = _per_step(job)
     started = _running_since(job)
+    if now <= started or (finish is not None and finish <= started):
+        return job  # nothing done yet, or a clock moved back before training started
     if finish is not None:
-        per_step = max(0, finish - started) / steps
+        per_step = (finish - started) / steps
     done = job.checkpoints[0].step_number if job.checkpoints else 0
     reached = steps - 1 if per_step <= 0 else min(steps - 1, int((now - started) / per_step))
     if reached <= done:
@@ -495,10 +497,9 @@ def fit_in_time(job: ClassifierDetailedJobOut, end: int | None = None) -> Classi
     target = job.modified_at if end is None else end
     if latest <= start or target < start or (end is None and latest <= target):
         return job
-    scale = (target - start) / (latest - start)
-
     def fit(moment: int) -> int:
-        return start + int((moment - start) * scale)
+        # In integers: a float scale can land the last event a second short of the end.
+        return start + (moment - start) * (target - start) // (latest - start)
 
     return attrs.evolve(
         job,

@@ -1,3 +1,5 @@
+"""The factories: coherent jobs for every status, overrides, batches, coverage and seeding."""
+
 import datetime
 import json
 import os
@@ -116,6 +118,22 @@ def test_queued_jobs_are_either_fresh_or_requeued_after_validation() -> None:
     }
     # The re-queue after start adds no event (observed), so a history may end at VALIDATED.
     assert histories == {("QUEUED",), ("QUEUED", "VALIDATING", "VALIDATED")}
+
+
+def test_a_requeue_estimates_the_start_in_about_one_job_in_three() -> None:
+    ClassifierDetailedJobOutFactory.seed_random(12)
+    estimates = []
+    for _ in range(300):
+        job = ClassifierDetailedJobOutFactory.build(status="RUNNING")
+        assert job.metadata is not None
+        estimate = job.metadata.estimated_start_time
+        validated = next(e.created_at for e in job.events if e.data == {"status": "VALIDATED"})
+        # When set, it comes after the validation, at the re-queue or later.
+        assert estimate is None or estimate > validated
+        estimates.append(estimate)
+    # Set after start in one of the three recorded jobs, null in the other two.
+    nulls = estimates.count(None) / len(estimates)
+    assert 0.55 <= nulls <= 0.8, nulls
 
 
 def test_cancellation_histories_cover_every_cancel_point() -> None:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import re
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -661,15 +660,62 @@ def test_an_async_delay_lets_the_event_loop_run(
         await asyncio.sleep(delay / 2)
         finished.append("other")
 
-    async def body(client: httpx.AsyncClient) -> float:
-        started = time.perf_counter()
-        await asyncio.gather(request(client), other(), asyncio.sleep(delay))
-        return time.perf_counter() - started
+    async def body(client: httpx.AsyncClient) -> None:
+        await asyncio.gather(request(client), other())
 
-    elapsed = run_async(body)
+    run_async(body)
 
-    assert finished == ["other", "request"]  # the loop ran during the delay
-    assert delay <= elapsed < 1.8 * delay
+    # The request started first and finished last: it waited (without a delay it would answer
+    # long before the other task's sleep ends), and the loop ran the other task meanwhile (a
+    # blocking time.sleep would have held it until the request was answered).
+    assert finished == ["other", "request"]
+
+
+# With instant sleeping on, the delays go through the same patched sleeps as the consumer's:
+# they move the fake's clock instead of waiting. A real wait would leave the frozen clock where
+# it stood, so the clock's moment shows which happened.
+FROZEN = 1_750_000_000
+
+
+def test_under_instant_sleep_a_delay_moves_the_clock_instead_of_waiting() -> None:
+    fake = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN, instant_sleep=True)
+    with fake, httpx.Client(headers=AUTH) as client:
+        job = fake.add(status=S.VALIDATED)
+        fake.delay("get", 30, times=1)
+        fake.delay("list", 0.5, times=2)
+
+        assert send(client, "get", job.id).status_code == 200
+        assert fake.clock.time() == FROZEN + 30
+        assert statuses(client, "list", job.id, 3) == [200] * 3
+        assert fake.clock.time() == FROZEN + 31
+
+
+def test_under_instant_sleep_an_async_delay_moves_the_clock_instead_of_waiting() -> None:
+    fake = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN, instant_sleep=True)
+    with fake:
+        job = fake.add(status=S.VALIDATED)
+        fake.delay("get", 45, times=1)
+
+        async def body(client: httpx.AsyncClient) -> int:
+            return (await asend(client, "get", job.id)).status_code
+
+        assert run_async(body) == 200
+    assert fake.clock.time() == FROZEN + 45
+    assert fake.routes["get"].call_count == 1
+
+
+def test_without_instant_sleep_a_delay_leaves_the_clock_alone(
+    fake: ClassifierJobsMock,
+    job: ClassifierDetailedJobOut,
+    client: httpx.Client,
+    slept: list[float],
+) -> None:
+    assert fake.instant_sleep is None
+    fake.clock.freeze(at=FROZEN)
+    fake.delay("get", 30, times=1)
+
+    assert send(client, "get", job.id).status_code == 200
+    assert (slept, fake.clock.time()) == ([30.0], FROZEN)
 
 
 # --- retire -------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import importlib.metadata
 import json
 import math
 import re
+import time
 import urllib.parse
 from collections.abc import Iterator
 from random import Random
@@ -36,12 +37,7 @@ from pytest_classifierjobs.models import (
     JobIn,
     TrainingFile,
 )
-from pytest_classifierjobs.progression import (
-    CLASSIFIER_BASE_MODELS,
-    DATA_TOKENS,
-    EARLIEST,
-    LATEST,
-)
+from pytest_classifierjobs.progression import CLASSIFIER_BASE_MODELS, DATA_TOKENS
 from pytest_classifierjobs.routing import RouteMatch
 from pytest_classifierjobs.server import LiveServer
 from pytest_classifierjobs.state.files import FileQuery, FileStore
@@ -72,6 +68,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a
 MAX_POLLS = 20
 TERMINAL = {"SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED"}
 HOUR = 3600
+# Where the tests that need exact timestamps freeze the fake's clock (2025-06-15T15:06:40Z).
+FROZEN = 1_750_000_000
 
 
 def jsonl(*rows: Any) -> bytes:
@@ -182,17 +180,17 @@ def query_of(url: str) -> dict[str, str]:
 # --- upload ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.classifierjobs(frozen_at=FROZEN)
 def test_upload_without_purpose_stores_a_fine_tune_file(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:
-    before = classifierjobs.file_store.clock.now()
-
     uploaded = upload(client, "train.jsonl", SENTIMENT)
 
     assert UUID.fullmatch(uploaded.id)
     assert uploaded.object == "file"
     assert uploaded.size_bytes == len(SENTIMENT)
-    assert before < uploaded.created_at == classifierjobs.file_store.clock.now()
+    # Dated by the fake's clock, which stands where the marker froze it.
+    assert uploaded.created_at == classifierjobs.file_store.clock.now() == FROZEN
     assert uploaded.filename == "train.jsonl"
     assert uploaded.purpose == "fine-tune"
     assert uploaded.sample_type == "pretrain"
@@ -252,16 +250,23 @@ def test_a_deleted_file_uploaded_again_is_a_new_file(client: Mistral) -> None:
     assert again.id != first.id
 
 
-def test_uploads_are_numbered_in_time_with_the_jobs(
+@pytest.mark.classifierjobs(frozen_at=FROZEN)
+def test_uploads_are_dated_by_the_same_clock_as_the_jobs(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:
-    assert classifierjobs.file_store.clock is classifierjobs.store.clock
+    assert classifierjobs.file_store.clock is classifierjobs.store.clock is classifierjobs.clock
     uploaded = upload(client, "train.jsonl", SENTIMENT)
-
+    classifierjobs.clock.advance(1)
     job = create_job(client, uploaded.id)
+    classifierjobs.clock.advance(1)
     later = upload(client, "later.jsonl", SENTIMENT)
 
-    assert uploaded.created_at < job.created_at < later.created_at
+    # One clock: a job created after an upload is newer, and an upload after it newer still.
+    assert (uploaded.created_at, job.created_at, later.created_at) == (
+        FROZEN,
+        FROZEN + 1,
+        FROZEN + 2,
+    )
 
 
 @pytest.mark.anyio
@@ -380,7 +385,7 @@ async def test_list_async(client: Mistral, three_files: list[Any]) -> None:
 
 
 def test_file_query_defaults_match_every_file() -> None:
-    store = FileStore(rng=Random(1), clock=Clock(1_750_000_000))
+    store = FileStore(rng=Random(1), clock=Clock(frozen_at=FROZEN))
     stored = store.upload("a.jsonl", b"x")
 
     assert FileQuery().matches(stored)
@@ -498,6 +503,7 @@ def test_a_file_id_that_is_no_uuid_is_a_422(
 # --- signed links ---------------------------------------------------------------------------------
 
 
+@pytest.mark.classifierjobs(frozen_at=FROZEN)
 def test_a_signed_url_serves_the_file_without_a_token(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:
@@ -517,6 +523,7 @@ def test_a_signed_url_serves_the_file_without_a_token(
     assert fetched.headers["content-type"] == "application/octet-stream"
 
 
+@pytest.mark.classifierjobs(frozen_at=FROZEN)
 def test_a_tampered_or_expired_signed_url_is_a_403(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:
@@ -525,9 +532,9 @@ def test_a_tampered_or_expired_signed_url_is_a_403(
     tampered = signed.url.replace("sig=", "sig=0")
 
     assert (httpx.get(tampered).status_code, httpx.get(tampered).json()) == (403, FORBIDDEN)
-    classifierjobs.file_store.clock.tick(2 * HOUR)
+    classifierjobs.file_store.clock.advance(2 * HOUR)
     assert httpx.get(signed.url).status_code == 200  # valid to the second it expires
-    classifierjobs.file_store.clock.tick(1)
+    classifierjobs.file_store.clock.advance(1)
     assert (httpx.get(signed.url).status_code, httpx.get(signed.url).json()) == (403, FORBIDDEN)
 
 
@@ -556,6 +563,7 @@ def test_an_expiry_outside_1_to_168_hours_is_a_422(client: Mistral, expiry: int)
     assert problem["type"] == ("greater_than_equal" if expiry < 1 else "less_than_equal")
 
 
+@pytest.mark.classifierjobs(frozen_at=FROZEN)
 def test_a_signed_link_serves_the_file_until_it_expires(
     client: Mistral, classifierjobs: ClassifierJobsMock
 ) -> None:
@@ -565,9 +573,9 @@ def test_a_signed_link_serves_the_file_until_it_expires(
     fetched = httpx.get(link)  # no Authorization header
     assert (fetched.status_code, fetched.content) == (200, SENTIMENT)
     assert fetched.headers["content-type"] == "application/octet-stream"
-    classifierjobs.file_store.clock.tick(HOUR)
+    classifierjobs.file_store.clock.advance(HOUR)
     assert httpx.get(link).status_code == 200
-    classifierjobs.file_store.clock.tick(1)
+    classifierjobs.file_store.clock.advance(1)
     expired = httpx.get(link)
     assert (expired.status_code, expired.json()) == (403, FORBIDDEN)
     assert classifierjobs.routes["files.signed_download"].call_count == 3
@@ -1335,7 +1343,8 @@ def test_files_is_a_read_only_snapshot() -> None:
 
 def test_the_same_seed_gives_the_same_files() -> None:
     def ids_and_times(seed: int) -> list[tuple[str, int]]:
-        fake = ClassifierJobsMock(seed=seed)
+        # Frozen: the wall clock could pass a second boundary between the two fakes.
+        fake = ClassifierJobsMock(seed=seed, frozen_at=FROZEN)
         return [(f.id, f.created_at) for f in (fake.add_file(SENTIMENT), fake.add_file(CHAT))]
 
     assert ids_and_times(7) == ids_and_times(7)
@@ -1345,27 +1354,43 @@ def test_the_same_seed_gives_the_same_files() -> None:
 # --- the clock ------------------------------------------------------------------------------------
 
 
-def test_the_clock_moves_only_forward_by_what_is_ticked() -> None:
-    clock = Clock(1_000)
+def test_the_clock_moves_only_forward_by_what_is_advanced() -> None:
+    clock = Clock(frozen_at=1_000)
 
     assert clock.now() == 1_000
-    assert clock.tick(5) == 1_005
-    assert clock.tick(0) == clock.now() == 1_005
+    clock.advance(5)
+    assert clock.now() == 1_005
+    clock.advance(0)
+    assert clock.now() == 1_005
+    with pytest.raises(ValueError, match="the clock does not run backwards"):
+        clock.advance(-1)
+    assert clock.now() == 1_005
 
 
-def test_a_seeded_clock_starts_between_mid_2024_and_mid_2026() -> None:
-    starts = {Clock.seeded(Random(seed)).now() for seed in range(20)}
+def test_a_file_store_shares_the_clock_it_is_given() -> None:
+    clock = Clock(frozen_at=FROZEN)
+    store = FileStore(rng=Random(5), clock=clock)
 
-    assert all(EARLIEST <= start <= LATEST for start in starts)
-    assert len(starts) > 1
-    assert Clock.seeded(Random(3)).now() == Clock.seeded(Random(3)).now()
+    first = store.upload("a", b"x")
+    clock.advance(HOUR)
+    second = store.upload("b", b"y")
+
+    assert store.clock is clock
+    assert (first.created_at, second.created_at) == (FROZEN, FROZEN + HOUR)
 
 
-def test_a_file_store_without_a_clock_seeds_its_own() -> None:
+def test_a_file_store_without_a_clock_follows_the_wall_clock() -> None:
     store = FileStore(rng=Random(5))
     same = FileStore(rng=Random(5))
 
-    assert EARLIEST <= store.clock.now() <= LATEST
+    assert not store.clock.frozen
+    before = math.floor(time.time())
+    stamped = store.upload("z", b"z").created_at
+    after = time.time()
+    # No more drawn starting date: the upload is dated now (time.time() read at the call).
+    assert before <= stamped <= after
+    # The ids are still drawn from the seed: the same uploads give the same ids.
+    assert same.upload("z", b"z").id == store.files[next(iter(store.files))].id
     assert store.upload("a", b"x").id == same.upload("a", b"x").id
     assert store.holds(store.upload("a", b"x").id)
     assert not store.holds(NEVER_UPLOADED)

@@ -1028,23 +1028,25 @@ def _meta(**changes: Any) -> Breaker:
             ["metadata must be {cost: 0.0} with nothing else before validation"],
             id="cost-None-before-validation",
         ),
+        # A null estimate after the re-queue is coherent: two of the three recorded classifier
+        # jobs had estimated_start_time null after start (cookbook, 2025-04-16).
         pytest.param(
             requeued,
             _meta(estimated_start_time=None),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="estimated_start_time-missing-once-requeued",
+            [],
+            id="estimated_start_time-null-once-requeued-is-coherent",
         ),
         pytest.param(
             started,
             _meta(estimated_start_time=None),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="estimated_start_time-missing-at-STARTED",
+            [],
+            id="estimated_start_time-null-at-STARTED-is-coherent",
         ),
         pytest.param(
             running,
             _meta(estimated_start_time=None),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="estimated_start_time-missing-once-ran",
+            [],
+            id="estimated_start_time-null-once-ran-is-coherent",
         ),
         pytest.param(
             validating,
@@ -1071,7 +1073,7 @@ def _cancelled_after(job: Job, *statuses: str) -> Job:
     "statuses",
     [pytest.param((), id="directly"), pytest.param(("CANCELLATION_REQUESTED",), id="on-request")],
 )
-def test_a_job_cancelled_after_started_still_needs_estimated_start_time(
+def test_a_job_cancelled_after_started_may_have_a_null_estimated_start_time(
     statuses: tuple[str, ...],
 ) -> None:
     job = _cancelled_after(started(), *statuses)
@@ -1085,8 +1087,13 @@ def test_a_job_cancelled_after_started_still_needs_estimated_start_time(
         "CANCELLED",
     ]
     assert coherence_violations(job) == []
-    assert coherence_violations(_meta(estimated_start_time=None)(job)) == [
-        "metadata.estimated_start_time must be set once training was queued"
+    # Set after the re-queue, or null as in two of the three recorded jobs: both coherent.
+    assert coherence_violations(_meta(estimated_start_time=job.modified_at + 60)(job)) == []
+    assert coherence_violations(_meta(estimated_start_time=None)(job)) == []
+    # An estimate from before the validation is not: the job was still unvalidated then.
+    unvalidated = _cancelled_after(fresh_queued())
+    assert coherence_violations(_meta(estimated_start_time=CREATED_AT + 600)(unvalidated)) == [
+        "metadata.estimated_start_time must be null before validation"
     ]
 
 
@@ -1292,9 +1299,10 @@ def _swap_event_times(job: Job) -> Job:
         ),
         pytest.param(
             validated,
+            # The re-queue may leave estimated_start_time null (2 of 3 recorded jobs).
             lambda job: attrs.evolve(job, status=S.QUEUED),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="silent-requeue-without-estimated_start_time",
+            [],
+            id="silent-requeue-without-estimated_start_time-is-coherent",
         ),
         pytest.param(
             validated,
@@ -1583,8 +1591,9 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
             lambda job: attrs.evolve(
                 job.summary(), metadata=_metadata(job, estimated_start_time=None)
             ),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="QUEUED-with-estimate-needs-estimated_start_time",
+            # Re-queued (validated and QUEUED) with a null start estimate, as observed.
+            [],
+            id="QUEUED-with-estimate-and-null-estimated_start_time-is-requeued",
         ),
         pytest.param(
             fresh_queued,
@@ -1610,7 +1619,6 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
                 "metadata lacks expected_duration_seconds, cost_currency, train_tokens_per_step, "
                 "train_tokens, data_tokens although the job is validated",
                 "metadata.cost must be positive once the job is validated",
-                "metadata.estimated_start_time must be set once training was queued",
             ],
             id="STARTED-is-validated-whatever-the-metadata",
         ),
@@ -1627,12 +1635,14 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
                 status=S.CANCELLED,
                 metadata=_metadata(job, estimated_start_time=None),
             ),
-            ["metadata.estimated_start_time must be set once training was queued"],
-            id="CANCELLED-with-url-counts-as-ran",
+            # It ran (the URL says so), and a null start estimate after the re-queue is
+            # coherent; test_a_short_job_with_a_run_url_is_guessed_to_have_run checks the guess.
+            [],
+            id="CANCELLED-with-url-and-null-estimated_start_time-is-coherent",
         ),
         pytest.param(
-            # The run URL says the job ran, so it was validated and started: the missing
-            # estimate is reported, whatever the {cost: 0.0} metadata says.
+            # The run URL says the job ran, so it was validated: the missing estimate is
+            # reported, whatever the {cost: 0.0} metadata says.
             running,
             lambda job: attrs.evolve(
                 job.summary(), status=S.CANCELLED, metadata=JobMetadataOut(cost=0.0)
@@ -1641,7 +1651,6 @@ def test_checkpoints_that_are_coherent(base: Callable[[], Job], breaker: Breaker
                 "metadata lacks expected_duration_seconds, cost_currency, train_tokens_per_step, "
                 "train_tokens, data_tokens although the job is validated",
                 "metadata.cost must be positive once the job is validated",
-                "metadata.estimated_start_time must be set once training was queued",
             ],
             id="CANCELLED-with-url-and-no-estimate-counts-as-validated",
         ),
@@ -1717,3 +1726,16 @@ def test_progress_of_reads_a_history_or_guesses_a_short_job() -> None:
     assert progress_of(job) == Progress(status=S.RUNNING, validated=True, started=True, ran=True)
     fresh = ClassifierDetailedJobOutFactory.build(status="VALIDATING").summary()
     assert progress_of(fresh) == Progress(status=S.VALIDATING)
+
+
+def test_a_short_job_with_a_run_url_is_guessed_to_have_run_whatever_its_start_estimate() -> None:
+    job = running()
+    short = attrs.evolve(
+        job.summary(), status=S.CANCELLED, metadata=_metadata(job, estimated_start_time=None)
+    )
+    assert progress_of(short) == Progress(
+        status=S.CANCELLED, validated=True, started=True, ran=True
+    )
+    # Without the URL nothing says that it ran: it was validated, and cancelled before training.
+    without_url = attrs.evolve(_with_url(job, None).summary(), status=S.CANCELLED)
+    assert progress_of(without_url) == Progress(status=S.CANCELLED, validated=True)

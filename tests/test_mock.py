@@ -5,6 +5,7 @@ the fake lets through.
 """
 
 import asyncio
+import datetime
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -641,7 +642,7 @@ def test_async_clients_and_gather_of_20_creates_give_20_jobs() -> None:
             assert fake.routes["get"].call_count == 20
             return list(responses)
 
-    with ClassifierJobsMock(seed=16) as fake:
+    with ClassifierJobsMock(seed=16, frozen_at=CLOCK) as fake:
         responses = asyncio.run(main(fake))
     assert [r.status_code for r in responses] == [200] * 20
     ids = [r.json()["id"] for r in responses]
@@ -650,12 +651,16 @@ def test_async_clients_and_gather_of_20_creates_give_20_jobs() -> None:
     assert fake.routes["create"].call_count == 20
     for job in fake.jobs.values():
         coherent(job)
-    assert len({job.created_at for job in fake.jobs.values()}) == 20
+    # Each job is dated by the fake's clock, which stood still meanwhile.
+    assert {job.created_at for job in fake.jobs.values()} == {CLOCK}
 
 
 def _session(seed: int | None) -> list[Any]:
-    """What the same calls give under a mock seeded with ``seed``."""
-    with ClassifierJobsMock(seed=seed) as fake, httpx.Client() as client:
+    """What the same calls give under a mock seeded with ``seed``.
+
+    The clock is frozen: on the wall clock, two sessions could fall on either side of a second.
+    """
+    with ClassifierJobsMock(seed=seed, frozen_at=CLOCK) as fake, httpx.Client() as client:
         added = [to_wire(fake.add(status="RUNNING")), to_wire(fake.add())]
         created = [create(client, auto_start=True) for _ in range(2)]
         moved = [to_wire(get(client, created[0]["id"])) for _ in range(4)]
@@ -684,6 +689,154 @@ def test_seeded_factory() -> None:
     assert a.build(status="RUNNING") == b.build(status="RUNNING")
     unseeded = seeded_factory(None)
     assert unseeded.build(status="QUEUED").status is S.QUEUED
+
+
+# --- the clock ------------------------------------------------------------------------------
+
+
+def test_add_ends_a_drawn_history_in_the_hour_before_the_clocks_now() -> None:
+    fake = ClassifierJobsMock(seed=27, frozen_at=CLOCK)
+    for status in S:
+        job = coherent(fake.add(status=status))
+        # A drawn history is shifted as a whole, to end in the clock's recent past.
+        assert CLOCK - 3600 <= job.modified_at <= CLOCK, status
+        assert job.created_at <= job.modified_at
+    succeeded = coherent(fake.add(status="SUCCESS"))
+    assert succeeded.fine_tuned_model is not None
+    # The date in the model's name followed the shift (coherence checks it too).
+    day = datetime.datetime.fromtimestamp(succeeded.created_at, datetime.timezone.utc)
+    assert succeeded.fine_tuned_model.split(":")[4] == f"{day:%Y%m%d}"
+    assert abs(succeeded.created_at - CLOCK) < 30 * 86_400  # near the clock, not a drawn date
+
+
+def test_add_with_a_given_created_at_is_not_shifted() -> None:
+    fake = ClassifierJobsMock(seed=27, frozen_at=CLOCK)
+    given = 1_700_000_000  # far from the clock
+    job = coherent(fake.add(status="SUCCESS", created_at=given))
+    assert job.created_at == given
+    assert job.events[0].created_at == given
+    assert job.modified_at < CLOCK - 3600
+
+
+def test_set_status_ends_the_new_history_at_the_clocks_now() -> None:
+    with ClassifierJobsMock(seed=9, frozen_at=CLOCK) as fake, httpx.Client() as client:
+        created = create(client, auto_start=True)
+        fake.clock.advance(600)
+        job = coherent(fake.set_status(created["id"], "SUCCESS"))
+    assert job.created_at == CLOCK  # how the job was created is kept
+    assert job.modified_at == CLOCK + 600  # the change happens now
+    assert job.events[-1].data == {"status": "SUCCESS"}
+    assert job.events[-1].created_at == CLOCK + 600
+    assert all(CLOCK <= c.created_at <= CLOCK + 600 for c in job.checkpoints)
+
+
+def test_frozen_at_makes_two_mocks_of_one_seed_give_identical_jobs() -> None:
+    def jobs() -> list[Any]:
+        fake = ClassifierJobsMock(seed=28, frozen_at="2025-04-16T14:45:06Z")
+        assert fake.clock.now() == 1_744_814_706
+        with fake, httpx.Client() as client:
+            added = [to_wire(fake.add(status=status)) for status in S]
+            created = create(client, auto_start=True)
+            fake.clock.advance(45)
+            moved = [to_wire(get(client, created["id"])) for _ in range(3)]
+        return [added, created, moved]
+
+    first = jobs()
+    assert jobs() == first
+    assert first[1]["created_at"] == 1_744_814_706
+    assert first[2][-1]["modified_at"] == 1_744_814_706 + 45
+
+
+# Half an hour after midnight (2025-04-16T00:30:00Z): the hour before it spans two dates.
+EARLY_MORNING = 1_744_763_400
+
+
+def test_add_shifts_every_model_name_to_its_new_creation_date() -> None:
+    fake = ClassifierJobsMock(seed=18, frozen_at=EARLY_MORNING)
+    jobs = [coherent(fake.add(status="SUCCESS")) for _ in range(12)]
+    created = {
+        f"{datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc):%Y%m%d}"
+        for job in jobs
+    }
+    dates = {job.fine_tuned_model.split(":")[4] for job in jobs if job.fine_tuned_model}
+    assert dates == created
+    assert dates <= {"20250415", "20250416"}  # never a date the factory drew
+
+
+def test_frozen_at_makes_time_progression_reproducible_from_the_seed() -> None:
+    def session() -> list[Any]:
+        fake = ClassifierJobsMock(seed=21, frozen_at="2025-04-16T14:45:06Z", progression="time")
+        with fake, httpx.Client() as client:
+            created = create(client, auto_start=True)
+            fake.clock.advance(3_600)  # long enough to train: the drawn dwells move it on
+            trained = to_wire(get(client, created["id"]))
+        return [created, trained]
+
+    first = session()
+    assert first[1]["status"] == "SUCCESS"
+    assert first[1]["modified_at"] < 1_744_814_706 + 3_600  # dated when it was due
+    assert session() == first
+
+
+def test_under_time_a_model_appears_once_its_job_is_due_to_succeed_without_a_get() -> None:
+    timings = {"queued": 1, "validating": 1, "auto_start": 1, "queue": 10, "training": 1.0}
+    fake = ClassifierJobsMock(seed=30, progression="time", frozen_at=CLOCK, timings=timings)
+    with fake, httpx.Client() as client:
+        created = create(client, auto_start=True)
+        assert dict(fake.models) == {}
+        fake.clock.advance(3600)  # long past SUCCESS (training takes at most 60 s here)
+        # Reading the models catches the jobs up first: no GET of the job was needed.
+        listed = client.get(f"{BASE}/v1/models", headers=AUTH).json()
+        done = fake.jobs[created["id"]]
+    assert done.status is S.SUCCESS
+    assert done.fine_tuned_model in fake.models
+    assert done.fine_tuned_model in [model["id"] for model in listed["data"]]
+    assert fake.routes["get"].call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        pytest.param(
+            {"timings": {"nope": 1}},
+            ValueError,
+            "timings has no phase 'nope'; phases: queued, validating, auto_start, queue, "
+            "training, failing, cancelling",
+            id="timings-unknown-phase",
+        ),
+        pytest.param(
+            {"timings": {"queue": (5, 1)}},
+            ValueError,
+            "timings['queue']: expected 0 <= low <= high, finite, got (5, 1)",
+            id="timings-reversed-range",
+        ),
+        pytest.param(
+            {"instant_sleep": "yes"},
+            TypeError,
+            "instant_sleep must be True or False, not 'yes'",
+            id="instant_sleep-str",
+        ),
+        pytest.param(
+            {"frozen_at": "yesterday"},
+            ValueError,
+            "frozen_at: expected an ISO 8601 moment such as '2025-04-16T14:45:06Z', "
+            "got 'yesterday'",
+            id="frozen_at-not-a-moment",
+        ),
+        pytest.param(
+            {"time_scale": 0},
+            ValueError,
+            "time_scale: scale must be a finite number above 0, not 0",
+            id="time_scale-zero",
+        ),
+    ],
+)
+def test_bad_time_options_say_what_is_allowed(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        ClassifierJobsMock(seed=29, **kwargs)
+    assert str(caught.value) == message
 
 
 # --- faults ---------------------------------------------------------------------------------
@@ -1054,16 +1207,28 @@ def test_bad_fail_options_say_what_is_allowed(
     assert str(caught.value) == message
 
 
+def test_a_short_job_with_no_time_between_creation_and_change_gets_its_history_at_once() -> None:
+    fake = ClassifierJobsMock(seed=12)
+    short = ClassifierJobOutFactory.build(status="RUNNING")
+    # No time between creation and the last change: the drawn history is squeezed into it.
+    instant = attrs.evolve(short, modified_at=short.created_at)
+    stored = coherent(fake.add(instant))
+    assert stored.summary() == instant
+    moments = {e.created_at for e in stored.events} | {c.created_at for c in stored.checkpoints}
+    assert moments == {short.created_at}
+    assert [e.data for e in stored.events][-1] == {"status": "RUNNING"}
+
+
 def test_a_short_job_whose_history_cannot_fit_is_stored_with_its_fields_kept() -> None:
     fake = ClassifierJobsMock(seed=12)
     short = ClassifierJobOutFactory.build(status="RUNNING")
-    # No time between creation and the last change: no drawn history fits in it.
-    frozen = attrs.evolve(short, modified_at=short.created_at)
-    stored = fake.add(frozen)
-    assert stored.summary() == frozen
-    assert "events[1].created_at is outside [created_at, modified_at]" in (
-        coherence_violations(stored)
-    )
+    # Changed before it was created: no history fits, so the last draw stays as drawn.
+    backwards = attrs.evolve(short, modified_at=short.created_at - 1)
+    stored = fake.add(backwards)
+    assert stored.summary() == backwards
+    problems = coherence_violations(stored)
+    assert "modified_at is before created_at" in problems
+    assert "events[1].created_at is outside [created_at, modified_at]" in problems
 
 
 def test_raise_error_refuses_a_class_it_cannot_make_from_a_message() -> None:

@@ -5,7 +5,6 @@ is checked with ``coherence_violations``.
 """
 
 import datetime
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from random import Random
@@ -13,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 import attrs
 import pytest
+import time_machine
 
 from pytest_classifierjobs import (
     TERMINAL_STATUSES,
@@ -42,6 +42,7 @@ from pytest_classifierjobs.state.jobs import (
     ListQuery,
     matches,
 )
+from pytest_classifierjobs.timeline import Timings
 
 S = ClassifierJobOutStatus
 J = TypeVar("J", bound=ClassifierJobOut)
@@ -108,9 +109,13 @@ def test_defaults_and_public_constants() -> None:
     store = JobStore(rng=Random(1))
     assert store.progression == "per_get"
     assert store.outcome is S.SUCCESS
-    assert PROGRESSIONS == ("per_get", "manual")
+    assert PROGRESSIONS == ("per_get", "manual", "time")
     assert OUTCOMES == (S.SUCCESS, S.FAILED, S.FAILED_VALIDATION, S.CANCELLED)
     assert dict(store.jobs) == {}
+    # Its own clock, following the wall clock, and the recorded dwell times.
+    assert isinstance(store.clock, Clock)
+    assert not store.clock.frozen
+    assert store.timings == Timings()
 
 
 def test_outcome_is_read_from_its_string() -> None:
@@ -122,7 +127,7 @@ def test_outcome_is_read_from_its_string() -> None:
     [
         pytest.param(
             {"progression": "sometimes"},
-            "progression must be one of 'per_get', 'manual', not 'sometimes'",
+            "progression must be one of 'per_get', 'manual', 'time', not 'sometimes'",
             id="progression",
         ),
         pytest.param(
@@ -147,24 +152,42 @@ def test_bad_constructor_arguments_say_what_is_allowed(
 
 
 def test_clock_is_the_time_of_the_first_job_and_later_jobs_come_later() -> None:
-    store = JobStore(rng=Random(3), clock=Clock(CLOCK))
-    created = [store.create_job(request()).created_at for _ in range(5)]
-    assert CLOCK < created[0] <= CLOCK + 30
-    assert all(0 < b - a <= 30 for a, b in itertools.pairwise(created))
+    clock = Clock(frozen_at=CLOCK)
+    store = JobStore(rng=Random(3), clock=clock)
+    created = []
+    for pause in (0, 1, 7, 0, 30):
+        clock.advance(pause)
+        created.append(store.create_job(request()).created_at)
+    # Each job is dated by the clock when it is created, nothing drawn: jobs created in the
+    # same second share it.
+    assert created == [CLOCK, CLOCK + 1, CLOCK + 8, CLOCK + 8, CLOCK + 38]
 
 
-def test_without_a_clock_the_jobs_lie_in_the_lifetime_of_the_api() -> None:
-    created = JobStore(rng=Random(3)).create_job(request()).created_at
-    start = datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp()
-    end = datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp()
-    assert start < created <= end + 30
+def test_a_created_job_is_dated_by_the_clock_in_whole_seconds() -> None:
+    clock = Clock(frozen_at=CLOCK + 0.75)
+    store = JobStore(rng=Random(3), clock=clock)
+    job = store.create_job(request())
+    assert job.created_at == job.modified_at == clock.now() == CLOCK
+    assert [e.created_at for e in store.jobs[job.id].events] == [CLOCK]
+    clock.advance(0.25)
+    assert store.create_job(request()).created_at == clock.now() == CLOCK + 1
+
+
+def test_without_a_clock_the_jobs_follow_the_wall_clock() -> None:
+    # time-machine moves time.time(), which the store's own clock reads at every call.
+    with time_machine.travel(CLOCK, tick=False) as traveller:
+        store = JobStore(rng=Random(3))
+        first = store.create_job(request())
+        traveller.shift(90)
+        second = store.create_job(request())
+    assert (first.created_at, second.created_at) == (CLOCK, CLOCK + 90)
 
 
 # --- creation -------------------------------------------------------------------------------
 
 
 def test_a_created_job_echoes_the_request_with_the_server_defaults() -> None:
-    store = JobStore(rng=Random(5), clock=Clock(CLOCK))
+    store = JobStore(rng=Random(5), clock=Clock(frozen_at=CLOCK))
     created = store.create_job(
         request(
             model="ministral-8b-latest",
@@ -188,7 +211,7 @@ def test_a_created_job_echoes_the_request_with_the_server_defaults() -> None:
     assert type(created) is ClassifierJobOut
     coherent(created)
     assert created.status is S.QUEUED
-    assert created.modified_at == created.created_at
+    assert created.created_at == created.modified_at == CLOCK
     assert created.model == "ministral-8b-latest"
     assert created.auto_start is False
     assert created.training_files == [FILE]
@@ -305,13 +328,30 @@ def test_success_fills_the_fine_tuned_model_with_one_account_per_store() -> None
 def test_start_requeues_a_validated_job_at_once(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
-    store, job = store_with(factory, S.VALIDATED)
+    store, job = store_with(factory, S.VALIDATED, clock=Clock(frozen_at=CLOCK))
     started = coherent(store.start_job(job.id))
     assert started.status is S.QUEUED
+    assert started.modified_at == max(CLOCK, job.modified_at)  # the moment of the start
     assert started.metadata is not None
-    assert started.metadata.estimated_start_time is not None
+    # Estimated 10 s to 10 min ahead, or null as in two of the three recorded jobs.
+    estimate = started.metadata.estimated_start_time
+    assert estimate is None or 10 <= estimate - started.modified_at <= 600
     assert history(started) == history(job)  # the re-queue adds no event
     assert gets(store, job.id, 3) == [R, OK, OK]
+
+
+def test_a_requeue_estimates_the_start_in_some_seeds_and_not_in_others() -> None:
+    estimates = []
+    for seed in range(30):
+        store = JobStore(rng=Random(seed), clock=Clock(frozen_at=CLOCK))
+        job = store.create_job(request())
+        store.advance(job.id, 2)
+        started = coherent(store.start_job(job.id))
+        assert started.metadata is not None
+        estimates.append(started.metadata.estimated_start_time)
+    assert None in estimates
+    assert all(CLOCK + 10 <= e <= CLOCK + 600 for e in estimates if e is not None)
+    assert any(e is not None for e in estimates)
 
 
 @pytest.mark.parametrize("status", [s for s in S if s is not S.VALIDATED], ids=str)
@@ -373,8 +413,9 @@ def test_cancel_a_stored_job(
     assert gets(store, job.id, 3) == [then, then, then]
 
 
-@pytest.mark.parametrize("progression", PROGRESSIONS)
+@pytest.mark.parametrize("progression", ["per_get", "manual"])
 def test_cancel_of_a_running_created_job_completes_on_the_next_get(progression: Any) -> None:
+    # Under "time" it completes after the cancelling dwell instead (tested with the clock).
     store = JobStore(rng=Random(4), progression=progression)
     job = store.create_job(request(auto_start=True))
     store.advance(job.id, 4)
@@ -840,11 +881,251 @@ def test_list_is_one_snapshot_even_when_a_get_lands_between_filter_and_page() ->
     assert [j.status for j in listed.data] == [S.QUEUED]
 
 
+# --- the clock and time progression --------------------------------------------------------
+
+# Exact dwell times (one number: exactly that long), so that every moment below is known.
+TIMINGS = Timings(queued=5, validating=7, auto_start=2, queue=10, training=1.0, cancelling=4)
+
+
+def timed(seed: int = 1, **kw: Any) -> tuple[JobStore, Clock]:
+    """A store under time progression, on a clock frozen at ``CLOCK`` that tests advance."""
+    clock = Clock(frozen_at=CLOCK)
+    kw.setdefault("timings", TIMINGS)
+    return JobStore(rng=Random(seed), progression="time", clock=clock, **kw), clock
+
+
+def moments(job: ClassifierDetailedJobOut) -> list[tuple[str, int]]:
+    """Each status change of the job, with its moment in seconds after ``CLOCK``."""
+    return [
+        (str((e.data or {})["status"]), e.created_at - CLOCK)
+        for e in job.events
+        if e.name == STATUS_UPDATED
+    ]
+
+
+def test_under_time_nothing_moves_until_the_dwell_has_passed() -> None:
+    store, clock = timed()
+    job = store.create_job(request())
+    clock.advance(4.5)
+    assert gets(store, job.id, 3) == [Q, Q, Q]  # GETs alone do not move it
+    clock.advance(0.5)
+    assert gets(store, job.id, 1) == [VG]
+    clock.advance(6.9)
+    assert gets(store, job.id, 2) == [VG, VG]
+    clock.advance(0.1)
+    validated = coherent(store.get_job(job.id))
+    assert validated.status is VD
+    assert moments(validated) == [("QUEUED", 0), ("VALIDATING", 5), ("VALIDATED", 12)]
+    assert validated.modified_at == CLOCK + 12
+    clock.advance(86_400)  # without auto_start, a validated job waits for start
+    assert gets(store, job.id, 1) == [VD]
+
+
+def test_under_time_a_catch_up_takes_every_due_step_each_at_its_own_moment() -> None:
+    store, clock = timed()
+    job = store.create_job(request(auto_start=True))
+    clock.advance(1_000)
+    done = coherent(store.get_job(job.id))  # one read: five steps
+    assert done.metadata is not None
+    duration = done.metadata.expected_duration_seconds
+    assert duration is not None
+    end = 24 + duration  # RUNNING at 5 + 7 + 2 + 10, then training takes exactly the estimate
+    assert end < 1_000
+    assert moments(done) == [
+        ("QUEUED", 0),
+        ("VALIDATING", 5),
+        ("VALIDATED", 12),
+        ("RUNNING", 24),
+        ("SUCCESS", end),
+    ]
+    assert done.modified_at == CLOCK + end  # not the moment of the read
+    # The checkpoints fill the training time, the last step at the end.
+    assert done.checkpoints[0].created_at == CLOCK + end
+    assert all(CLOCK + 24 < c.created_at <= CLOCK + end for c in done.checkpoints)
+
+
+def test_under_time_list_and_the_jobs_snapshot_catch_up() -> None:
+    store, clock = timed()
+    first = store.create_job(request())
+    clock.advance(1)
+    second = store.create_job(request())
+    clock.advance(5)
+    # No GET: reading the snapshot catches up with the clock.
+    assert {job_id: job.status for job_id, job in store.jobs.items()} == {
+        first.id: VG,
+        second.id: VG,
+    }
+    clock.advance(7)
+    listed = store.list_jobs(ListQuery())
+    assert [(j.id, j.status) for j in listed.data] == [(second.id, VD), (first.id, VD)]
+    assert [j.modified_at - CLOCK for j in listed.data] == [13, 12]
+    assert store.list_jobs(ListQuery(status=VD)).total == 2
+
+
+def test_under_time_start_answers_queued_and_training_starts_after_the_queue_dwell() -> None:
+    store, clock = timed()
+    job = store.create_job(request())
+    clock.advance(112)  # validated at 12, then nobody starts it for 100 s
+    started = coherent(store.start_job(job.id))
+    assert started.status is Q
+    assert started.modified_at == CLOCK + 112
+    clock.advance(9.5)
+    assert gets(store, job.id, 2) == [Q, Q]
+    clock.advance(0.5)
+    running = coherent(store.get_job(job.id))
+    assert running.status is R
+    assert moments(running)[-1] == ("RUNNING", 122)
+    assert running.checkpoints == []  # training starts now, with no step done yet
+
+
+def test_under_time_a_cancel_of_a_running_job_ends_after_the_cancelling_dwell() -> None:
+    store, clock = timed()
+    job = store.create_job(request(auto_start=True))
+    clock.advance(27)  # RUNNING since 24; training lasts at least 30 s (10 steps of 3 s or more)
+    assert gets(store, job.id, 1) == [R]
+    requested = coherent(store.cancel_job(job.id))
+    assert requested.status is CR
+    clock.advance(3.5)
+    assert gets(store, job.id, 3) == [CR, CR, CR]  # not on the next GET, as under per_get
+    clock.advance(0.5)
+    cancelled = coherent(store.get_job(job.id))
+    assert cancelled.status is C
+    assert moments(cancelled)[-2:] == [("CANCELLATION_REQUESTED", 27), ("CANCELLED", 31)]
+
+
+def test_under_time_a_script_still_moves_one_step_per_get_stamped_now() -> None:
+    store, clock = timed()
+    job = store.create_job(request(auto_start=True))
+    store.script(job.id, ["VALIDATING", "FAILED_VALIDATION"])
+    clock.advance(1)  # before any dwell is over: the script, not the clock, moves it
+    assert gets(store, job.id, 1) == [VG]
+    clock.advance(2)
+    assert gets(store, job.id, 2) == [FV, FV]
+    assert moments(store.jobs[job.id]) == [
+        ("QUEUED", 0),
+        ("VALIDATING", 1),
+        ("FAILED_VALIDATION", 3),
+    ]
+    clock.advance(1_000)
+    assert gets(store, job.id, 1) == [FV]  # the script replaced the plan: nothing more
+
+
+@pytest.mark.parametrize("progression", ["per_get", "manual"])
+def test_steps_taken_on_request_are_stamped_with_the_clock_now(progression: Any) -> None:
+    clock = Clock(frozen_at=CLOCK)
+    store = JobStore(rng=Random(2), progression=progression, clock=clock)
+    job = store.create_job(request(auto_start=True))
+    step = store.get_job if progression == "per_get" else store.advance
+    clock.advance(30)
+    assert coherent(step(job.id)).status is VG
+    clock.advance(0.9)  # whole seconds, floored
+    assert coherent(step(job.id)).status is VD
+    clock.advance(60)
+    step(job.id)  # the silent re-queue
+    clock.advance(15)
+    running = coherent(step(job.id))
+    assert moments(running) == [
+        ("QUEUED", 0),
+        ("VALIDATING", 30),
+        ("VALIDATED", 30),
+        ("RUNNING", 105),
+    ]
+    assert running.modified_at == CLOCK + 105
+
+
+@pytest.mark.parametrize("progression", ["per_get", "time"])
+def test_a_clock_moved_back_never_disorders_the_events(progression: Any) -> None:
+    clock = Clock(frozen_at=CLOCK)
+    store = JobStore(rng=Random(1), progression=progression, clock=clock, timings=TIMINGS)
+    job = store.create_job(request())
+    clock.advance(100)
+    assert coherent(store.advance(job.id, 2)).status is VD  # validated at 100 (12 under time)
+    latest = store.jobs[job.id].modified_at
+    clock.freeze(at=CLOCK - 3_600)  # a test travels an hour back
+    started = coherent(store.start_job(job.id))
+    assert started.modified_at == latest  # not before the job's last change
+    clock.advance(10)  # the queue dwell, counted from the earlier moment
+    running = store.get_job(job.id)
+    assert running.status is R
+    times = [e.created_at for e in running.events]
+    assert times == sorted(times)
+    assert times[-1] == running.modified_at == latest
+    # The events are checked here; test_under_time_training_after_a_clock_moved_back_is_coherent
+    # checks the checkpoints.
+    assert not [p for p in coherence_violations(running) if p.startswith("events")]
+
+
+def test_under_time_training_after_a_clock_moved_back_is_coherent() -> None:
+    store, clock = timed()
+    job = store.create_job(request())
+    clock.advance(100)
+    assert gets(store, job.id, 1) == [VD]  # validated at 12
+    clock.freeze(at=CLOCK - 3_600)
+    store.start_job(job.id)  # stamped at 12, the job's last change; RUNNING due at -3590
+    clock.advance(10)
+    running = store.get_job(job.id)
+    assert running.status is R
+    # RUNNING is stamped at 12, so training has not progressed: no checkpoint before 12.
+    assert coherence_violations(running) == []
+    assert running.checkpoints == []
+
+
+def test_under_time_the_estimated_start_is_the_moment_running_is_due_or_null() -> None:
+    estimates = []
+    for seed in range(30):
+        queue = 3 * seed + 1  # each job queues a different, exact number of seconds
+        store, clock = timed(seed, timings=attrs.evolve(TIMINGS, queue=(queue, queue)))
+        job = store.create_job(request(auto_start=True))
+        clock.advance(12 + 2)  # validated at 12, re-queued at 14
+        queued = coherent(store.get_job(job.id))
+        assert (queued.status, queued.modified_at) == (Q, CLOCK + 14)
+        assert queued.metadata is not None
+        estimate = queued.metadata.estimated_start_time
+        clock.advance(queue)
+        running = coherent(store.get_job(job.id))
+        assert moments(running)[-1] == ("RUNNING", 14 + queue)
+        if estimate is not None:
+            assert estimate == CLOCK + 14 + queue  # exactly when training starts
+        estimates.append(estimate)
+    # Set in one re-queue of three, as recorded; null in the others.
+    assert None in estimates
+    assert any(e is not None for e in estimates)
+
+
+def test_under_time_with_drawn_dwells_the_estimate_is_the_running_moment() -> None:
+    late = []
+    for seed in range(30):
+        store, clock = timed(seed, timings=Timings())  # the recorded, drawn ranges
+        job = store.create_job(request(auto_start=True))
+        clock.advance(100_000)
+        done = coherent(store.get_job(job.id))
+        assert done.metadata is not None
+        estimate = done.metadata.estimated_start_time
+        (started,) = [CLOCK + moment for s, moment in moments(done) if s == "RUNNING"]
+        if estimate is not None and estimate != started:
+            late.append((seed, estimate - started))
+    assert late == []
+
+
+def test_under_time_a_queue_of_zero_starts_training_at_once() -> None:
+    store, clock = timed(timings=Timings(queue=0))
+    job = store.create_job(request())
+    clock.advance(6)  # validation takes up to 3 + 3 s
+    assert gets(store, job.id, 1) == [VD]
+    clock.advance(40)
+    assert coherent(store.start_job(job.id)).status is Q  # start itself re-queues
+    running = coherent(store.get_job(job.id))  # the clock did not move
+    assert running.status is R
+    assert moments(running)[-1] == ("RUNNING", 46)
+
+
 # --- threads --------------------------------------------------------------------------------
 
 
-def test_threads_doing_mixed_operations_leave_a_consistent_store() -> None:
-    store = JobStore(rng=Random(21), outcome="CANCELLED")
+@pytest.mark.parametrize("progression", ["per_get", "time"])
+def test_threads_doing_mixed_operations_leave_a_consistent_store(progression: Any) -> None:
+    clock = Clock(frozen_at=CLOCK)
+    store = JobStore(rng=Random(21), outcome="CANCELLED", progression=progression, clock=clock)
     known: list[str] = []
     known_lock = threading.Lock()
     barrier = threading.Barrier(8)
@@ -852,8 +1133,13 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store() -> None:
     def work(seed: int) -> dict[str, int]:
         rng = Random(seed)
         done = dict.fromkeys(("create", "get", "start", "cancel", "list", "advance", "409"), 0)
+        waited = 0
         barrier.wait()
         for _ in range(50):
+            # Time passes as the threads work: under "time" the jobs move with it.
+            pause = rng.randint(0, 20)
+            clock.advance(pause)
+            waited += pause
             operation = rng.choice(("create", "create", "get", "get", "start", "cancel", "list"))
             if operation == "create" or not known:
                 job = store.create_job(request(auto_start=rng.random() < 0.5))
@@ -880,11 +1166,12 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store() -> None:
             except JobConflictError:
                 done["409"] += 1
             done[operation] += 1
+        done["waited"] = waited
         return done
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         counts = list(pool.map(work, range(8)))
-    assert sum(sum(c.values()) - c["409"] for c in counts) == 8 * 50
+    assert sum(sum(c.values()) - c["409"] - c["waited"] for c in counts) == 8 * 50
     created = sum(c["create"] for c in counts)
     assert len(store.jobs) == created == len(known) == len(set(known))
     assert set(store.jobs) == set(known)
@@ -896,5 +1183,7 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store() -> None:
     per_status = {s: store.list_jobs(ListQuery(status=s)).total for s in S}
     assert sum(per_status.values()) == created
     assert per_status == {s: sum(1 for job in store.jobs.values() if job.status is s) for s in S}
-    # the store's clock moved once per creation: every job has a time of its own
-    assert len({job.created_at for job in store.jobs.values()}) == created
+    # No advance of the shared clock was lost, and every job is dated inside what it covered.
+    assert clock.time() == CLOCK + sum(c["waited"] for c in counts)
+    assert all(CLOCK <= job.created_at <= clock.now() for job in store.jobs.values())
+    assert all(job.modified_at <= clock.now() for job in store.jobs.values())

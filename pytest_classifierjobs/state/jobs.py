@@ -500,7 +500,9 @@ class JobStore:
         wait = self._wait(entry, status)
         estimated = None
         if status is S.QUEUED:  # the re-queue for training: its start may be estimated
-            estimated = start_estimate(self._rng, stamp, wait if self._timed(entry) else None)
+            # Under time progression, the moment RUNNING will be stamped with (see _catch_up).
+            starts = max(math.floor(moment + wait), stamp) if self._timed(entry) else None
+            estimated = start_estimate(self._rng, stamp, starts)
         entry.job, entry.progress = take_step(
             entry.job,
             entry.progress,
