@@ -165,4 +165,6 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # Only what is loaded: freezegun (and other tools) read every name dir() lists when they
+    # start, and listing a lazy name would import its heavy module under their patches.
+    return sorted(globals())

@@ -35,9 +35,13 @@ def to_seconds(moment: Moment) -> float:
     if isinstance(moment, bool):  # a bool is an int to Python, never a moment to a user
         raise TypeError(f"expected a moment (Unix seconds, a datetime or ISO text), got {moment!r}")
     if isinstance(moment, (int, float)):
-        if not math.isfinite(moment):
+        try:
+            seconds = float(moment)
+        except OverflowError:  # an int beyond any float
+            seconds = math.inf
+        if not math.isfinite(seconds):
             raise ValueError(f"a moment must be a finite number of Unix seconds, not {moment!r}")
-        return float(moment)
+        return seconds
     if isinstance(moment, str):
         try:
             # Python 3.10's fromisoformat does not read a final Z.
@@ -100,13 +104,17 @@ class Clock:
         """Move the clock forward ``seconds`` (what an instant sleep does)."""
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise TypeError(f"advance() takes a number of seconds, not {seconds!r}")
-        if not math.isfinite(seconds) or seconds < 0:
+        try:
+            step = float(seconds)
+        except OverflowError:  # an int beyond any float
+            step = math.inf
+        if not math.isfinite(step) or step < 0:
             raise ValueError(
                 f"advance() takes a finite, non-negative number of seconds, not {seconds!r}; "
                 "the clock does not run backwards"
             )
         with self._lock:
-            self._offset += seconds
+            self._offset += step
 
     def freeze(self, at: Moment | None = None) -> None:
         """Stop the clock: at ``at``, or where it is now."""
@@ -120,8 +128,9 @@ class Clock:
         with self._lock:
             if self._frozen is None:
                 return
-            # Carry on from where the clock stood: the gap to the wall clock becomes the offset.
-            self._offset = self._frozen - self._following()
+            # Carry on from where the clock stood (advances included): the gap to the wall clock
+            # becomes the offset.
+            self._offset = self._frozen + self._offset - self._following()
             self._frozen = None
 
     def _time(self) -> float:

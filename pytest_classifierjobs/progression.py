@@ -497,6 +497,7 @@ def fit_in_time(job: ClassifierDetailedJobOut, end: int | None = None) -> Classi
     target = job.modified_at if end is None else end
     if latest <= start or target < start or (end is None and latest <= target):
         return job
+
     def fit(moment: int) -> int:
         # In integers: a float scale can land the last event a second short of the end.
         return start + (moment - start) * (target - start) // (latest - start)

@@ -26,6 +26,7 @@ the clock of the newest one of its own thread.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
 import threading
 import time
@@ -43,6 +44,11 @@ _lock = threading.Lock()
 _active: list[tuple[int, Clock]] = []
 #: The functions that were in place before the patch (None: not patched now).
 _real: dict[str, Callable[..., Any]] = {}
+#: The sleeps there were when this module was loaded: what a sleep falls back on when it finds
+#: itself called again from inside its own call (a wrapper of ours, left in place by somebody
+#: who patched over us, was then saved as "the real sleep").
+_ORIGINAL = {"time.sleep": time.sleep, "asyncio.sleep": asyncio.sleep}
+_inside: contextvars.ContextVar[bool] = contextvars.ContextVar("_inside", default=False)
 
 
 class InstantSleep:
@@ -109,25 +115,35 @@ def _instant(seconds: object) -> Clock | None:
     return _clock_of_this_thread()
 
 
-def _real_sleep() -> Callable[[float], None]:
-    return _real.get("time.sleep", time.sleep)
+def _real_of(name: str) -> Callable[..., Any]:
+    """The sleep to delegate to: the saved one, or the original if we were called from it."""
+    return _ORIGINAL[name] if _inside.get() else _real.get(name, _ORIGINAL[name])
 
 
 def _sleep(seconds: float) -> None:
     """``time.sleep`` while instant sleeping is on."""
+    real = _real_of("time.sleep")
     clock = _instant(seconds)
-    if clock is None:
-        _real_sleep()(seconds)
-        return
-    clock.advance(seconds)
-    _real_sleep()(0)  # yield, as a sleep would
+    token = _inside.set(True)
+    try:
+        if clock is None:
+            real(seconds)
+            return
+        clock.advance(seconds)
+        real(0)  # yield, as a sleep would
+    finally:
+        _inside.reset(token)
 
 
 async def _async_sleep(delay: float, result: _T | None = None) -> _T | None:
     """``asyncio.sleep`` while instant sleeping is on."""
-    real = _real.get("asyncio.sleep", asyncio.sleep)
+    real = _real_of("asyncio.sleep")
     clock = _instant(delay)
-    if clock is None:
-        return await real(delay, result)  # type: ignore[no-any-return]
-    clock.advance(delay)
-    return await real(0, result)  # type: ignore[no-any-return]
+    token = _inside.set(True)
+    try:
+        if clock is None:
+            return await real(delay, result)  # type: ignore[no-any-return]
+        clock.advance(delay)
+        return await real(0, result)  # type: ignore[no-any-return]
+    finally:
+        _inside.reset(token)
