@@ -47,7 +47,10 @@ _real: dict[str, Callable[..., Any]] = {}
 #: The sleeps there were when this module was loaded: what a sleep falls back on when it finds
 #: itself called again from inside its own call (a wrapper of ours, left in place by somebody
 #: who patched over us, was then saved as "the real sleep").
-_ORIGINAL = {"time.sleep": time.sleep, "asyncio.sleep": asyncio.sleep}
+_ORIGINAL: dict[str, Callable[..., Any]] = {
+    "time.sleep": time.sleep,
+    "asyncio.sleep": asyncio.sleep,
+}
 _inside: contextvars.ContextVar[bool] = contextvars.ContextVar("_inside", default=False)
 
 
