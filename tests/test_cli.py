@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest
+import time_machine
 
 import pytest_classifierjobs.__main__ as cli_module
 from pytest_classifierjobs import (
@@ -192,12 +194,15 @@ def test_serve_draws_a_seed_when_given_none(serve: Callable[..., tuple[int, str,
 
 
 def test_the_same_seed_serves_the_same_jobs(serve: Callable[..., tuple[int, str, Any]]) -> None:
-    args = ["--port", "0", "--jobs", "4", "--seed", "77"]
+    # The clock frozen at one moment: the stored jobs end in the hour before the clock's now,
+    # which on the wall clock could be a second later in the second run.
+    args = ["--port", "0", "--jobs", "4", "--seed", "77", "--frozen-at", "1744814706"]
 
     first = serve(args, lambda url: call(url, "GET", JOBS))[2]
     second = serve(args, lambda url: call(url, "GET", JOBS))[2]
     other = serve(
-        ["--port", "0", "--jobs", "4", "--seed", "78"], lambda url: call(url, "GET", JOBS)
+        ["--port", "0", "--jobs", "4", "--seed", "78", "--frozen-at", "1744814706"],
+        lambda url: call(url, "GET", JOBS),
     )
 
     assert first == second
@@ -278,6 +283,67 @@ def test_progression_manual_leaves_created_jobs_where_they_are(
     _, _, seen = serve(["--port", "0", "--progression", "manual", "--outcome", "FAILED"], visit)
 
     assert seen == ["QUEUED"] * 5
+
+
+RECORDED = 1744814706  # 2025-04-16T14:45:06Z
+
+
+@pytest.mark.parametrize(
+    "moment", ["2025-04-16T14:45:06Z", "2025-04-16T16:45:06+02:00", "1744814706"]
+)
+def test_frozen_at_stops_the_served_clock_at_that_moment(
+    serve: Callable[..., tuple[int, str, Any]], moment: str
+) -> None:
+    def visit(url: str) -> tuple[Any, list[Any], Any]:
+        _, created = call(url, "POST", JOBS, CREATE)
+        gets = [call(url, "GET", f"{JOBS}/{created['id']}")[1] for _ in range(2)]
+        return created, gets, call(url, "GET", JOBS)[1]
+
+    _, _, (created, gets, listing) = serve(
+        ["--port", "0", "--jobs", "3", "--frozen-at", moment], visit
+    )
+
+    # A created job carries the frozen moment, and so does each step a GET takes (per_get).
+    assert (created["created_at"], created["modified_at"]) == (RECORDED, RECORDED)
+    assert [job["status"] for job in gets] == ["VALIDATING", "VALIDATED"]
+    assert {event["created_at"] for job in gets for event in job["events"]} == {RECORDED}
+    # The stored jobs end within the hour before it.
+    stored = [job for job in listing["data"] if job["id"] != created["id"]]
+    assert len(stored) == 3
+    assert all(RECORDED - 3600 <= job["modified_at"] <= RECORDED for job in stored)
+
+
+def test_time_scale_and_progression_time_move_jobs_with_a_fast_clock(
+    serve: Callable[..., tuple[int, str, Any]],
+) -> None:
+    def visit(url: str) -> tuple[float, Any, list[str], Any]:
+        # The wall clock is held still, 10 s after the server's clock started, then moved by
+        # hand: no wall time is waited for or measured.
+        with time_machine.travel(time.time() + 10, tick=False) as traveller:
+            now = time.time()
+            _, created = call(url, "POST", JOBS, CREATE)
+            job_path = f"{JOBS}/{created['id']}"
+            still = [call(url, "GET", job_path)[1]["status"] for _ in range(5)]
+            traveller.shift(60)  # a minute of the wall clock: an hour of the fake's
+            return now, created, still, call(url, "GET", job_path)[1]
+
+    args = ["--port", "0", "--time-scale", "60", "--progression", "time", "--seed", "5"]
+    _, _, (now, created, still, later) = serve(args, visit)
+
+    # The fake's clock ran 60 times faster than the wall clock since it started: 10 s or more
+    # of the wall clock were 600 s or more of its own, so 590 s or more ahead (less the
+    # fraction of a second that the API's whole seconds drop).
+    assert created["created_at"] > now + 589
+    # Time progression: with the clock held still, GETs do not move the job.
+    assert still == ["QUEUED"] * 5
+    # An hour of the fake's time is longer than the queue, validation and the wait to run
+    # (251 s at most by default): the job has caught up with it.
+    assert later["status"] in {"RUNNING", "SUCCESS"}
+    statuses = [event["data"]["status"] for event in later["events"]]
+    assert statuses[:4] == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING"]
+    moments = [event["created_at"] for event in later["events"]]
+    assert moments == sorted(moments)
+    assert moments[-1] <= created["created_at"] + 3600 + 1
 
 
 def test_api_keys_validation_and_base_models_reach_the_served_fake(
@@ -606,6 +672,8 @@ def test_sample_into_a_closed_pipe_points_stdout_at_devnull(
                 "--seed",
                 "--jobs",
                 "--progression",
+                "--time-scale",
+                "--frozen-at",
                 "--outcome",
                 "--no-auth",
                 "--api-key",
@@ -687,8 +755,31 @@ ALL_STATUSES = [status.value for status in S]
         ),
         pytest.param(
             ["serve", "--progression", "auto"],
-            ["argument --progression", "'auto'", "per_get", "manual"],
+            ["argument --progression", "'auto'", "per_get", "manual", "time"],
             id="progression-auto",
+        ),
+        pytest.param(
+            ["serve", "--time-scale", "0"],
+            ["argument --time-scale: expected a finite number above 0, got '0'"],
+            id="time-scale-0",
+        ),
+        pytest.param(
+            ["serve", "--time-scale", "x"],
+            ["argument --time-scale: expected a number above 0, got 'x'"],
+            id="time-scale-x",
+        ),
+        pytest.param(
+            ["serve", "--time-scale", "inf"],
+            ["argument --time-scale: expected a finite number above 0, got 'inf'"],
+            id="time-scale-inf",
+        ),
+        pytest.param(
+            ["serve", "--frozen-at", "yesterday"],
+            [
+                "argument --frozen-at: expected an ISO 8601 moment such as "
+                "'2025-04-16T14:45:06Z', got 'yesterday'"
+            ],
+            id="frozen-at-yesterday",
         ),
         pytest.param(
             ["serve", "--outcome", "RUNNING"],

@@ -16,7 +16,7 @@ import pytest
 
 import pytest_classifierjobs
 import pytest_classifierjobs.plugin
-from pytest_classifierjobs import ClassifierJobOutStatus, settings
+from pytest_classifierjobs import ClassifierJobOutStatus, Timings, settings
 
 if TYPE_CHECKING:
     from tests.conftest import SDK
@@ -123,8 +123,8 @@ URL_HELP = (
 )
 VALID_OPTIONS = (
     "api_keys, assert_all_faults_used, assert_all_handled, base_models, base_url, faults, "
-    "multi_class_scores, outcome, progression, require_auth, retired, seed, strict_files, "
-    "validation"
+    "frozen_at, instant_sleep, multi_class_scores, outcome, progression, require_auth, retired, "
+    "seed, strict_files, time_scale, timings, validation"
 )
 
 
@@ -200,7 +200,7 @@ def test_parse_progression_and_outcome() -> None:
         settings.parse_outcome(ClassifierJobOutStatus.CANCELLED) is ClassifierJobOutStatus.CANCELLED
     )
     with pytest.raises(
-        settings.SettingError, match=r"^expected one of per_get, manual, got 'PER_GET'$"
+        settings.SettingError, match=r"^expected one of per_get, manual, time, got 'PER_GET'$"
     ):
         settings.parse_progression("PER_GET")
     with pytest.raises(
@@ -286,6 +286,7 @@ def test_run_settings_parse_each_option() -> None:
             "validation": ("strict", "--g"),
             "api_keys": (" one , two,", "--h"),
             "base_models": ("ministral-3b-2410,ministral-3b-latest", "--i"),
+            "instant_sleep": ("True", "--j"),
         }
     )
 
@@ -299,6 +300,7 @@ def test_run_settings_parse_each_option() -> None:
         validation="strict",
         api_keys=("one", "two"),
         base_models=("ministral-3b-2410", "ministral-3b-latest"),
+        instant_sleep=True,
     )
     assert settings.run_settings({"base_models": (" * ", "--x")}).base_models is None
 
@@ -387,6 +389,25 @@ def test_fixture_options_fall_back_to_the_run_settings() -> None:
     )
 
 
+def test_fixture_options_convert_the_clock_options() -> None:
+    run = settings.RunSettings(seed=5, instant_sleep=True)
+    markers: list[tuple[tuple[object, ...], dict[str, object]]] = [
+        ((), {"frozen_at": "2025-04-16T14:45:06Z", "timings": {"queue": 10}}),
+        ((), {"time_scale": 60, "frozen_at": 1}),
+    ]
+
+    options = settings.fixture_options(run, markers)
+
+    assert options.instant_sleep is True  # from the run settings
+    assert options.frozen_at == 1744814706.0  # the closest marker's, as Unix seconds
+    assert options.timings == Timings(queue=(10.0, 10.0))
+    assert options.timings.queued == Timings().queued  # the phases not given keep the defaults
+    assert (options.time_scale, type(options.time_scale)) == (60.0, float)
+    # A closer marker unfreezes with frozen_at=None.
+    assert settings.fixture_options(run, [((), {"frozen_at": None}), *markers]).frozen_at is None
+    assert settings.fixture_options(RUN, []).instant_sleep is False
+
+
 def test_fixture_options_take_the_closest_marker_per_option() -> None:
     markers: list[tuple[tuple[object, ...], dict[str, object]]] = [
         ((), {"seed": 3}),
@@ -439,7 +460,7 @@ def test_fixture_options_take_the_closest_marker_per_option() -> None:
         (
             {"progression": "auto"},
             "@pytest.mark.classifierjobs(progression=...): expected one of per_get, manual, "
-            "got 'auto'",
+            "time, got 'auto'",
         ),
         (
             {"outcome": "QUEUED"},
@@ -477,6 +498,34 @@ def test_fixture_options_take_the_closest_marker_per_option() -> None:
             {"api_keys": ["k"], "require_auth": False},
             "@pytest.mark.classifierjobs: api_keys=['k'] needs require_auth=True (without it "
             "no key is checked); drop one of the two",
+        ),
+        (
+            {"instant_sleep": "yes"},
+            "@pytest.mark.classifierjobs(instant_sleep=...): expected True or False, got 'yes'",
+        ),
+        (
+            {"frozen_at": True},
+            "@pytest.mark.classifierjobs(frozen_at=...): expected a moment (Unix seconds, a "
+            "datetime or ISO text), got True",
+        ),
+        (
+            {"timings": {"queue": (5, 1)}},
+            "@pytest.mark.classifierjobs(timings=...): timings['queue']: expected 0 <= low <= "
+            "high, finite, got (5, 1)",
+        ),
+        (
+            {"timings": "fast"},
+            "@pytest.mark.classifierjobs(timings=...): timings must be a Timings or a dict of "
+            "phase to (low, high) seconds, such as {'queue': (10, 60)}, not 'fast'",
+        ),
+        (
+            {"time_scale": "x"},
+            "@pytest.mark.classifierjobs(time_scale=...): expected a number above 0, got 'x'",
+        ),
+        (
+            {"time_scale": float("inf")},
+            "@pytest.mark.classifierjobs(time_scale=...): expected a finite number above 0, "
+            "got inf",
         ),
     ],
 )
@@ -614,6 +663,7 @@ def test_options_share_one_group_and_document_themselves(pytester: pytest.Pytest
             "  --classifierjobs-base-models=MODELS",
             "  --classifierjobs-strict-files=BOOL",
             "  --classifierjobs-multi-class-scores=MODE",
+            "  --classifierjobs-instant-sleep=BOOL",
         ]
     )
     for name in settings.RUN_OPTIONS:
@@ -665,7 +715,8 @@ def test_an_empty_ini_value_means_the_default(pytester: pytest.Pytester) -> None
         ("statuses", "terminal,DONE", f"unknown status or group 'DONE'; {STATUS_HELP}"),
         ("statuses", ",", f"no status given; {STATUS_HELP}"),
         ("require_auth", "maybe", "expected true or false, got 'maybe'"),
-        ("progression", "auto", "expected one of per_get, manual, got 'auto'"),
+        ("progression", "auto", "expected one of per_get, manual, time, got 'auto'"),
+        ("instant_sleep", "maybe", "expected true or false, got 'maybe'"),
         (
             "outcome",
             "RUNNING",
@@ -1293,6 +1344,7 @@ def test_marker_seed_is_the_tests_seed(pytester: pytest.Pytester) -> None:
         """
         import pytest
         from pytest_classifierjobs.mock import seeded_factory
+        from pytest_classifierjobs.progression import shifted
 
         EXPECTED = seeded_factory(99).build()
 
@@ -1303,7 +1355,9 @@ def test_marker_seed_is_the_tests_seed(pytester: pytest.Pytester) -> None:
         @pytest.mark.classifierjobs(seed=99)
         def test_fake(classifierjobs, classifier_job_factory):
             assert classifierjobs.factory is classifier_job_factory
-            assert classifierjobs.add() == EXPECTED
+            added = classifierjobs.add()
+            # The fake stores the seeded job, moved in time to end in the clock's recent past.
+            assert added == shifted(EXPECTED, added.modified_at - EXPECTED.modified_at)
         """
     )
 
@@ -1349,6 +1403,308 @@ def test_a_bad_marker_errors_at_setup(
             pass
 
         def test_unmarked({fixture}):
+            pass
+        """
+    )
+
+    result = pytester.runpytest()
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
+    assert message in result.stdout.lines
+
+
+# --- the fake's clock: instant sleeping, frozen_at, timings, time_scale, progression "time" ----
+
+# A job created through the API and read back, for the tests of the fake's clock.
+CREATE = """
+    import httpx
+
+    AUTH = {"Authorization": "Bearer test"}
+    BODY = {
+        "model": "ministral-3b-latest",
+        "job_type": "classifier",
+        "auto_start": False,
+        "training_files": [{"file_id": "5c5c4e64-0d6f-4b8a-9f3c-4c3f1b8c2a11"}],
+        "hyperparameters": {"training_steps": 10, "learning_rate": 0.0001},
+    }
+
+    def create(fake):
+        url = f"{fake.base_url}/v1/fine_tuning/jobs"
+        return httpx.post(url, json=BODY, headers=AUTH).json()
+
+    def get(fake, job_id):
+        url = f"{fake.base_url}/v1/fine_tuning/jobs/{job_id}"
+        return httpx.get(url, headers=AUTH).json()
+"""
+
+# 2025-04-16T14:45:06Z, when the cookbook's first classifier job was created.
+RECORDED = 1744814706
+
+
+@pytest.mark.parametrize("how", ["cli", "ini", "marker"])
+def test_instant_sleep_option_makes_a_sleep_advance_the_clock(
+    pytester: pytest.Pytester, how: str
+) -> None:
+    marker = "@pytest.mark.classifierjobs(instant_sleep=True)" if how == "marker" else ""
+    pytester.makepyfile(
+        f"""
+        import time
+        import pytest
+
+        {marker}
+        def test_sleep(classifierjobs):
+            # Checked first: a real sleep of an hour would hang the run rather than fail it.
+            assert classifierjobs.instant_sleep is not None
+            assert classifierjobs.instant_sleep.active
+            before = classifierjobs.clock.time()
+            time.sleep(3600)
+            assert classifierjobs.clock.time() - before >= 3600
+        """
+    )
+
+    if how == "marker":
+        result = pytester.runpytest()
+    else:
+        result = _run_with(pytester, how, {"instant_sleep": "true"})
+
+    result.assert_outcomes(passed=1)
+
+
+def test_instant_sleep_is_off_by_default_and_a_marker_beats_the_option(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_marker="""
+        import time
+        import pytest
+
+        REAL_SLEEP = time.sleep  # at collection, before any fake patches it
+
+        def test_option(classifierjobs):
+            assert classifierjobs.instant_sleep is not None
+            assert time.sleep is not REAL_SLEEP
+
+        @pytest.mark.classifierjobs(instant_sleep=False)
+        def test_marker(classifierjobs):
+            assert classifierjobs.instant_sleep is None
+            assert time.sleep is REAL_SLEEP
+        """,
+        test_default="""
+        import time
+
+        REAL_SLEEP = time.sleep
+
+        def test_default(classifierjobs):
+            assert classifierjobs.instant_sleep is None
+            assert time.sleep is REAL_SLEEP
+        """,
+    )
+
+    on = pytester.runpytest("--classifierjobs-instant-sleep=TRUE", "test_marker.py")
+    default = pytester.runpytest("test_default.py")
+
+    on.assert_outcomes(passed=2)
+    default.assert_outcomes(passed=1)
+
+
+def test_instant_sleeping_ends_with_the_test(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import asyncio
+        import time
+        import pytest
+
+        REAL = (time.sleep, asyncio.sleep)
+
+        @pytest.mark.classifierjobs(instant_sleep=True)
+        def test_instant(classifierjobs):
+            assert time.sleep is not REAL[0] and asyncio.sleep is not REAL[1]
+            time.sleep(60)
+
+        @pytest.mark.classifierjobs(instant_sleep=True)
+        def test_instant_and_failing(classifierjobs):
+            time.sleep(60)
+            raise RuntimeError("the test fails while its sleeps are instant")
+
+        def test_after():
+            # The next tests sleep for real: both attributes are the original functions again.
+            assert time.sleep is REAL[0]
+            assert asyncio.sleep is REAL[1]
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*RuntimeError: the test fails while its sleeps are instant"])
+
+
+def test_frozen_at_marker_stops_the_clock_at_that_moment(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CREATE
+        + f"""
+    import datetime
+    import pytest
+
+    MOMENTS = [
+        "2025-04-16T14:45:06Z",
+        "2025-04-16T16:45:06+02:00",
+        {RECORDED},
+        {RECORDED}.0,
+        datetime.datetime(2025, 4, 16, 14, 45, 6, tzinfo=datetime.timezone.utc),
+        datetime.datetime(2025, 4, 16, 14, 45, 6),  # naive: taken as UTC
+    ]
+
+    @pytest.mark.parametrize(
+        "moment",
+        [pytest.param(m, marks=pytest.mark.classifierjobs(frozen_at=m)) for m in MOMENTS],
+    )
+    def test_frozen(classifierjobs, moment):
+        fake = classifierjobs
+        assert fake.clock.frozen
+        assert fake.clock.time() == {RECORDED}
+        created = create(fake)
+        uploaded = fake.add_file([{{"text": "a", "labels": {{"s": "x"}}}}])
+        # Created jobs and files carry the frozen moment.
+        assert (created["created_at"], created["modified_at"]) == ({RECORDED}, {RECORDED})
+        assert uploaded.created_at == {RECORDED}
+        assert fake.clock.now() == {RECORDED}  # it stood still meanwhile
+        fake.clock.advance(90)
+        assert get(fake, created["id"])["modified_at"] == {RECORDED} + 90
+
+    @pytest.mark.classifierjobs(frozen_at="2025-04-16T14:45:06Z")
+    class TestUnfrozen:
+        @pytest.mark.classifierjobs(frozen_at=None)
+        def test_a_closer_marker_unfreezes(self, classifierjobs):
+            assert not classifierjobs.clock.frozen
+            assert classifierjobs.clock.now() > {RECORDED}
+    """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=6 + 1)
+
+
+def test_timings_marker_sets_the_dwell_times(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        CREATE
+        + f"""
+    import pytest
+    from pytest_classifierjobs import Timings
+
+    @pytest.mark.classifierjobs(
+        progression="time", frozen_at={RECORDED}, timings={{"queued": 5, "validating": (7, 7)}}
+    )
+    def test_timings(classifierjobs):
+        assert classifierjobs.store.timings == Timings(queued=5, validating=7)
+        assert classifierjobs.store.timings.queue == Timings().queue  # not given: the default
+        job_id = create(classifierjobs)["id"]
+        classifierjobs.clock.advance(4.5)
+        assert get(classifierjobs, job_id)["status"] == "QUEUED"
+        classifierjobs.clock.advance(0.5)
+        assert get(classifierjobs, job_id)["status"] == "VALIDATING"
+        classifierjobs.clock.advance(100)
+        job = get(classifierjobs, job_id)
+        assert job["status"] == "VALIDATED"
+        # Each step carries the moment it was due, whenever it was read.
+        moments = [event["created_at"] - {RECORDED} for event in job["events"]]
+        assert moments == [0, 5, 12]
+    """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_time_scale_marker_makes_the_clock_run_faster(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import time
+        import pytest
+        import time_machine
+
+        @pytest.mark.classifierjobs(time_scale=600)
+        def test_fast(classifierjobs):
+            assert classifierjobs.clock.scale == 600.0
+            # The wall clock is held still and moved by hand: 2 s of it are 20 min of the fake's.
+            with time_machine.travel(time.time(), tick=False) as traveller:
+                before = classifierjobs.clock.time()
+                traveller.shift(2)
+                assert classifierjobs.clock.time() - before == pytest.approx(1200)
+
+        def test_default(classifierjobs):
+            assert classifierjobs.clock.scale == 1.0
+        """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize("how", ["cli", "ini", "marker"])
+def test_progression_time_moves_a_job_with_the_clock_not_with_the_gets(
+    pytester: pytest.Pytester, how: str
+) -> None:
+    progression = ', progression="time"' if how == "marker" else ""
+    pytester.makepyfile(
+        CREATE
+        + f"""
+    import pytest
+
+    @pytest.mark.classifierjobs(frozen_at={RECORDED}, timings={{"queued": 5}}{progression})
+    def test_time(classifierjobs):
+        assert classifierjobs.store.progression == "time"
+        job_id = create(classifierjobs)["id"]
+        # The clock stands still: however many GETs, the job stays where it is.
+        assert [get(classifierjobs, job_id)["status"] for _ in range(5)] == ["QUEUED"] * 5
+        classifierjobs.clock.advance(3600)
+        job = get(classifierjobs, job_id)
+        assert job["status"] == "VALIDATED"
+        assert job["events"][1]["created_at"] == {RECORDED} + 5
+    """
+    )
+
+    if how == "marker":
+        result = pytester.runpytest()
+    else:
+        result = _run_with(pytester, how, {"progression": "time"})
+
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            "timings={'nope': 1}",
+            "@pytest.mark.classifierjobs(timings=...): timings has no phase 'nope'; phases: "
+            "queued, validating, auto_start, queue, training, failing, cancelling",
+        ),
+        (
+            "frozen_at='yesterday'",
+            "@pytest.mark.classifierjobs(frozen_at=...): expected an ISO 8601 moment such as "
+            "'2025-04-16T14:45:06Z', got 'yesterday'",
+        ),
+        (
+            "instant_sleep='yes'",
+            "@pytest.mark.classifierjobs(instant_sleep=...): expected True or False, got 'yes'",
+        ),
+        (
+            "time_scale=0",
+            "@pytest.mark.classifierjobs(time_scale=...): expected a finite number above 0, got 0",
+        ),
+    ],
+)
+def test_a_bad_clock_option_errors_at_setup_naming_it(
+    pytester: pytest.Pytester, option: str, message: str
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.classifierjobs({option})
+        def test_marked(classifierjobs):
+            pass
+
+        def test_unmarked(classifierjobs):
             pass
         """
     )
@@ -1463,6 +1819,10 @@ def test_a_users_respx_route_takes_precedence(pytester: pytest.Pytester, signatu
 SEEDED_TESTS = (
     RECORD_JOBS
     + """
+    # A frozen clock: then the timestamps of a stored job derive from the seed too (on the wall
+    # clock, an added job ends somewhere in the hour before now).
+    pytestmark = pytest.mark.classifierjobs(frozen_at="2025-04-16T14:45:06Z")
+
     def test_one(request, classifier_job_factory):
         record(request, classifier_job_factory.build())
 

@@ -994,9 +994,10 @@ def test_no_model_before_success_and_the_newest_model_is_listed_first(client: Mi
     client.fine_tuning.jobs.start(job_id=waiting.id)
     second = poll(client, waiting.id, TERMINAL)
 
-    # Newest by the moment of SUCCESS in the jobs' own histories, which the fake draws: a job
-    # started later may have trained faster.
-    newest_first = sorted([first, second], key=succeeded_at, reverse=True)
+    # Models are made on the fake's clock: the second job succeeds at the same moment as the
+    # first or later, and of two models made in the same second the one stored last is newest.
+    newest_first = [second, first]
+    assert succeeded_at(second) >= succeeded_at(first)
     assert fine_tuned_ids(client.models.list()) == [job.fine_tuned_model for job in newest_first]
     created = [
         client.models.retrieve(model_id=job.fine_tuned_model).created for job in newest_first

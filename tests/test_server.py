@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 S = ClassifierJobOutStatus
 SEED = 8080
+FROZEN_AT = "2025-04-16T14:45:06Z"
 TIMEOUT = 10.0
 # A JSON body counts only with a JSON content type (FastAPI's reading); harmless without a body.
 AUTH = {"Authorization": "Bearer test-key", "Content-Type": "application/json"}
@@ -270,7 +271,10 @@ def conversation(send: Send, added_id: str, model_id: str) -> list[tuple[str, in
 
 
 def test_every_operation_answers_as_the_respx_fake_does(mock: ClassifierJobsMock) -> None:
-    twin = ClassifierJobsMock(seed=SEED)  # the same seed: the same ids, times and values
+    # The same seed: the same ids and values; clocks frozen at one moment: the same times (on
+    # the wall clock the second conversation could fall in the next second).
+    twin = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN_AT)
+    mock.clock.freeze(FROZEN_AT)
     added = mock.add(status="RUNNING")
     assert twin.add(status="RUNNING") == added
     targets = {"sentiment": ["positive", "negative"]}
@@ -340,9 +344,11 @@ ODD_REQUESTS = [
 def test_an_odd_request_gets_the_respx_fakes_answer(
     mock: ClassifierJobsMock, method: str, template: str
 ) -> None:
-    twin = ClassifierJobsMock(seed=SEED)
+    # One seed and one frozen moment: both fakes hold the same job, to the second.
+    twin = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN_AT)
+    mock.clock.freeze(FROZEN_AT)
     job = mock.add(status="RUNNING")
-    twin.add(status="RUNNING")
+    assert twin.add(status="RUNNING") == job
     encoded = "".join(f"%{ord(c):02X}" if c in "0123456789" else c for c in job.id)
     path = template.format(
         job=f"{JOBS}/{job.id}", JOB=f"{JOBS}/{job.id.upper()}", job_encoded=f"{JOBS}/{encoded}"

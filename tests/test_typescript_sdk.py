@@ -575,6 +575,9 @@ def test_download_gives_the_bytes_and_delete_forgets_the_file(
     assert classifierjobs.routes["files.delete"].call_count == 2
 
 
+# The link expires `expiry` hours after the moment it is signed, on the fake's clock: frozen,
+# that moment is known here, whenever the Node.js process gets to sign it.
+@pytest.mark.classifierjobs(frozen_at="2025-04-16T14:45:06Z")
 @pytest.mark.parametrize("expiry", [None, 2], ids=["default expiry", "expiry=2"])
 def test_retrieve_and_a_signed_link_give_the_file(
     typescript_sdk: TypeScriptSDK,
@@ -584,7 +587,8 @@ def test_retrieve_and_a_signed_link_give_the_file(
 ) -> None:
     stored = classifierjobs.add_file(SENTIMENT_ROWS, filename="train.jsonl")
     content = classifierjobs.file_content(stored.id)
-    moment = classifierjobs.file_store.clock.now() + (24 if expiry is None else expiry) * 3600
+    assert classifierjobs.file_store.clock is classifierjobs.clock
+    moment = classifierjobs.clock.now() + (24 if expiry is None else expiry) * 3600
     data = {"fileId": stored.id} if expiry is None else {"fileId": stored.id, "expiry": expiry}
 
     steps = typescript_sdk.run(classifierjobs_server, "file_lifecycle", data)
@@ -598,6 +602,7 @@ def test_retrieve_and_a_signed_link_give_the_file(
     (_, se), (_, sp), (_, sig) = query
     expires = dt.datetime.fromtimestamp(moment, tz=dt.timezone.utc)
     assert (se, sp) == (f"{expires:%Y-%m-%dT%H:%M:%SZ}", "r")
+    assert se.startswith("2025-04-1")
     assert SIGNATURE.fullmatch(sig), sig
     # Fetched with plain fetch, without the SDK and without a key.
     fetched = steps["fetchSigned"]

@@ -41,6 +41,7 @@ pytestmark = pytest.mark.reference
 
 BASE = "https://api.mistral.ai"
 SEED = 20261202
+FROZEN_AT = "2025-04-16T14:45:06Z"
 SIZE = int(os.environ.get("CLASSIFIERJOBS_CORPUS_SIZE", "3000"))
 
 
@@ -219,12 +220,16 @@ def _answers(client: httpx.Client, base: str, corpus: list[Sent]) -> Iterator[tu
 
 
 def test_both_transports_answer_the_corpus_alike(corpus: list[Sent]) -> None:
-    # Two fakes from one seed take the same requests in the same order, so even the created
-    # jobs (ids, timestamps) must come back identical from the respx fake and the live server.
-    with ClassifierJobsMock(seed=SEED) as fake, httpx.Client() as client:
+    # Two fakes from one seed, on clocks frozen at one moment, take the same requests in the
+    # same order, so even the created jobs (ids, timestamps) must come back identical from the
+    # respx fake and the live server. (On the wall clock the second run happens later.)
+    with ClassifierJobsMock(seed=SEED, frozen_at=FROZEN_AT) as fake, httpx.Client() as client:
         in_process = list(_answers(client, BASE, corpus))
         assert fake.jobs
-    with LiveServer(ClassifierJobsMock(seed=SEED)) as server, httpx.Client() as client:
+    with (
+        LiveServer(ClassifierJobsMock(seed=SEED, frozen_at=FROZEN_AT)) as server,
+        httpx.Client() as client,
+    ):
         over_http = list(_answers(client, server.url, corpus))
     different = [
         f"{sent.describe()}\n  respx  {one}\n  server {two}"
