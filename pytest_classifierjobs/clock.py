@@ -19,11 +19,23 @@ import math
 import threading
 import time
 
-__all__ = ["Clock", "Moment", "to_seconds"]
+__all__ = ["Clock", "Moment", "as_float", "to_seconds"]
 
 #: A moment as a test may give it: Unix seconds, an aware :class:`datetime.datetime` (a naive
 #: one is taken as UTC), or an ISO 8601 string such as ``"2025-04-16T14:45:06Z"``.
 Moment = int | float | datetime.datetime | str
+
+
+def as_float(number: float) -> float:
+    """``number`` as a float; an int too large for one is infinite (then refused as such).
+
+    >>> as_float(3), as_float(10**400)
+    (3.0, inf)
+    """
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
 
 
 def to_seconds(moment: Moment) -> float:
@@ -35,10 +47,7 @@ def to_seconds(moment: Moment) -> float:
     if isinstance(moment, bool):  # a bool is an int to Python, never a moment to a user
         raise TypeError(f"expected a moment (Unix seconds, a datetime or ISO text), got {moment!r}")
     if isinstance(moment, (int, float)):
-        try:
-            seconds = float(moment)
-        except OverflowError:  # an int beyond any float
-            seconds = math.inf
+        seconds = as_float(moment)
         if not math.isfinite(seconds):
             raise ValueError(f"a moment must be a finite number of Unix seconds, not {moment!r}")
         return seconds
@@ -75,7 +84,7 @@ class Clock:
     def __init__(self, *, frozen_at: Moment | None = None, scale: float = 1.0) -> None:
         if isinstance(scale, bool) or not isinstance(scale, (int, float)):
             raise TypeError(f"scale must be a number, not {scale!r}")
-        if not math.isfinite(scale) or scale <= 0:
+        if not math.isfinite(as_float(scale)) or scale <= 0:
             raise ValueError(f"scale must be a finite number above 0, not {scale!r}")
         self.scale = float(scale)
         self._lock = threading.Lock()
@@ -104,10 +113,7 @@ class Clock:
         """Move the clock forward ``seconds`` (what an instant sleep does)."""
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
             raise TypeError(f"advance() takes a number of seconds, not {seconds!r}")
-        try:
-            step = float(seconds)
-        except OverflowError:  # an int beyond any float
-            step = math.inf
+        step = as_float(seconds)
         if not math.isfinite(step) or step < 0:
             raise ValueError(
                 f"advance() takes a finite, non-negative number of seconds, not {seconds!r}; "

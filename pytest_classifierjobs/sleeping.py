@@ -142,11 +142,12 @@ async def _async_sleep(delay: float, result: _T | None = None) -> _T | None:
     """``asyncio.sleep`` while instant sleeping is on."""
     real = _real_of("asyncio.sleep")
     clock = _instant(delay)
-    token = _inside.set(True)
+    _inside.set(True)
     try:
         if clock is None:
             return await real(delay, result)  # type: ignore[no-any-return]
         clock.advance(delay)
         return await real(0, result)  # type: ignore[no-any-return]
     finally:
-        _inside.reset(token)
+        # Not a reset to a token: an abandoned sleep may be closed from another context.
+        _inside.set(False)

@@ -27,6 +27,7 @@ from random import Random
 
 import attrs
 
+from pytest_classifierjobs.clock import as_float
 from pytest_classifierjobs.models import ClassifierDetailedJobOut, ClassifierJobOutStatus
 
 __all__ = ["TIMING_PHASES", "Timings", "dwell"]
@@ -45,7 +46,7 @@ def _range(value: object) -> Range:
         or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     ):
         raise TypeError(f"expected a number or a (low, high) pair of numbers, got {value!r}")
-    low, high = float(value[0]), float(value[1])
+    low, high = as_float(value[0]), as_float(value[1])
     if not (math.isfinite(low) and math.isfinite(high)) or not 0 <= low <= high:
         raise ValueError(f"expected 0 <= low <= high, finite, got {tuple(value)!r}")
     return low, high

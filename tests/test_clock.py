@@ -66,6 +66,8 @@ def test_to_seconds_reads_every_kind_of_moment_as_unix_seconds(moment: Any, seco
         pytest.param(math.nan, ValueError, "nan", id="NaN"),
         pytest.param(math.inf, ValueError, "inf", id="inf"),
         pytest.param(-math.inf, ValueError, "-inf", id="-inf"),
+        # An int too big for a float is as infinite as inf, not an OverflowError.
+        pytest.param(10**400, ValueError, "1000000", id="int beyond any float"),
         pytest.param(None, TypeError, "None", id="None"),
         pytest.param("next tuesday", ValueError, "'next tuesday'", id="junk text"),
         pytest.param(
@@ -125,6 +127,8 @@ def test_advance_adds_to_a_following_clock_too() -> None:
         pytest.param(-0.001, ValueError, "-0.001", id="slightly negative"),
         pytest.param(math.nan, ValueError, "nan", id="NaN"),
         pytest.param(math.inf, ValueError, "inf", id="inf"),
+        # An int too big for a float is as infinite as inf, not an OverflowError.
+        pytest.param(10**400, ValueError, "1000000", id="int beyond any float"),
         pytest.param(True, TypeError, "True", id="bool"),
         pytest.param("10", TypeError, "'10'", id="str"),
         pytest.param(None, TypeError, "None", id="None"),
@@ -373,3 +377,8 @@ def test_freezegun_starts_while_the_lazy_modules_are_not_loaded() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", str(RECORDED)]
+
+
+def test_a_scale_too_large_for_a_float_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="scale must be a finite number above 0"):
+        Clock(scale=10**400)

@@ -10,6 +10,7 @@ one: nothing then waits for real, and no assertion depends on wall-clock time.
 """
 
 import asyncio
+import contextvars
 import math
 import threading
 import time
@@ -399,6 +400,38 @@ def test_start_over_a_wrapper_of_ours_left_from_a_patch_over_does_not_recurse(
         time.sleep = real_sleep_fake(sleeps)
 
 
+def test_start_over_an_async_wrapper_of_ours_left_from_a_patch_over_does_not_recurse(
+    sleeps: Sleeps,
+) -> None:
+    first = sleeps()
+    first.start()
+    ours = asyncio.sleep
+    their_calls: list[float] = []
+
+    async def theirs(delay: float, result: object = None) -> object:  # awaits what it found
+        their_calls.append(delay)
+        return await ours(delay, result)
+
+    asyncio.sleep = theirs  # type: ignore[assignment]
+    try:
+        first.stop()  # theirs stays
+        second = sleeps()
+        second.start()  # saves theirs as "the real sleep"; theirs awaits ours, ours awaits theirs
+
+        async def poll() -> object:
+            return await asyncio.sleep(10, result="x")
+
+        assert asyncio.run(poll()) == "x"
+        assert second.clock.time() == 10
+        # Ours is in place again, so theirs is only called as "the real sleep", for the yield;
+        # the ours it awaits then yields through the true sleep instead of calling it again.
+        assert their_calls == [0]
+    finally:
+        for instant in sleeps.handed_out:
+            instant.stop()
+        asyncio.sleep = sleeps.originals[1]
+
+
 # --- several threads --------------------------------------------------------------------------
 
 
@@ -430,3 +463,17 @@ def test_each_thread_sleeping_at_once_advances_its_own_clock(sleeps: Sleeps) -> 
     assert instants[2].clock.time() == 1000
     assert real == [0] * 1000  # every sleep only yielded
     assert time.sleep is real_sleep_fake(sleeps)
+
+
+def test_an_abandoned_async_sleep_closed_from_another_context_cleans_up_quietly(
+    sleeps: Sleeps,
+) -> None:
+    # A task left pending when its loop stopped is closed later, by the garbage collector, in
+    # whatever context that runs: the sleep's clean-up must not depend on its own context.
+    instant = sleeps()
+    instant.start()
+    paused = asyncio.sleep(5)
+    # Paused inside the real sleep(0): a bare yield that the loop would resume.
+    assert contextvars.copy_context().run(paused.send, None) is None
+    assert instant.clock.time() == 5
+    paused.close()  # from this context, not the one it ran in: no error

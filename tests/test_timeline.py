@@ -264,3 +264,8 @@ def test_a_dwell_is_reproducible_from_the_seed() -> None:
     first = [dwell(Timings(), Random(11), job, S.QUEUED, S.RUNNING) for _ in range(3)]
     assert first == [first[0]] * 3
     assert dwell(Timings(), Random(12), job, S.QUEUED, S.RUNNING) != first[0]
+
+
+def test_a_range_too_large_for_a_float_is_a_value_error_naming_the_phase() -> None:
+    with pytest.raises(ValueError, match=r"^timings\['queue'\]: expected 0 <= low <= high"):
+        Timings.of({"queue": (0, 10**400)})
