@@ -116,7 +116,7 @@ class ClassifierJobsMock:
     ``seed`` fixes every id and value the fake draws; ``require_auth`` answers ``401`` to a
     request without an ``Authorization: Bearer ...`` header; ``progression`` is ``"per_get"`` (a
     created or started job takes one step per GET of it), ``"manual"`` (only :meth:`advance`
-    moves it) or ``"time"`` (it moves when its time on :attr:`clock` has come, after dwell times
+    moves it) or ``"time"`` (it moves when its time on ``clock`` has come, after dwell times
     drawn from ``timings``, a :class:`~pytest_classifierjobs.timeline.Timings` or a dict of its
     phases); ``outcome`` is where created jobs end: ``SUCCESS``, ``FAILED``,
     ``FAILED_VALIDATION`` or ``CANCELLED``; ``factory`` is the factory :meth:`add` builds
@@ -124,7 +124,7 @@ class ClassifierJobsMock:
     ``base_models`` and ``strict_files`` are the options of the same names that the plugin
     reference describes, and so is ``multi_class_scores``.
 
-    Time: :attr:`clock` follows the wall clock, or stands at ``frozen_at`` (Unix seconds, a
+    Time: ``clock`` follows the wall clock, or stands at ``frozen_at`` (Unix seconds, a
     datetime or ISO text) when given; ``time_scale`` makes it run that many times faster than
     the wall clock. ``instant_sleep=True`` makes the sleeps of the thread that starts the mock
     advance the clock instead of waiting (:mod:`pytest_classifierjobs.sleeping`).

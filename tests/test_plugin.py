@@ -1459,7 +1459,12 @@ def test_instant_sleep_option_makes_a_sleep_advance_the_clock(
             assert classifierjobs.instant_sleep.active
             before = classifierjobs.clock.time()
             time.sleep(3600)
-            assert classifierjobs.clock.time() - before >= 3600
+            assert classifierjobs.clock.time() - before >= 3600  # and the wall clock went on
+            # Frozen, the clock moves by what was slept and nothing else.
+            classifierjobs.clock.freeze()
+            before = classifierjobs.clock.time()
+            time.sleep(3600)
+            assert classifierjobs.clock.time() - before == 3600
         """
     )
 
@@ -1516,11 +1521,14 @@ def test_instant_sleeping_ends_with_the_test(pytester: pytest.Pytester) -> None:
         import pytest
 
         REAL = (time.sleep, asyncio.sleep)
+        EARLIER = []
 
-        @pytest.mark.classifierjobs(instant_sleep=True)
+        @pytest.mark.classifierjobs(instant_sleep=True, frozen_at=1744814706)
         def test_instant(classifierjobs):
             assert time.sleep is not REAL[0] and asyncio.sleep is not REAL[1]
             time.sleep(60)
+            assert classifierjobs.clock.time() == 1744814706 + 60
+            EARLIER.append(classifierjobs)
 
         @pytest.mark.classifierjobs(instant_sleep=True)
         def test_instant_and_failing(classifierjobs):
@@ -1531,12 +1539,20 @@ def test_instant_sleeping_ends_with_the_test(pytester: pytest.Pytester) -> None:
             # The next tests sleep for real: both attributes are the original functions again.
             assert time.sleep is REAL[0]
             assert asyncio.sleep is REAL[1]
+
+        @pytest.mark.classifierjobs(frozen_at=1744814706)
+        def test_after_with_a_fake(classifierjobs):
+            # A sleep moves neither this test's frozen clock nor the first test's.
+            time.sleep(0.01)
+            asyncio.run(asyncio.sleep(0.01))
+            assert classifierjobs.clock.time() == 1744814706
+            assert EARLIER[0].clock.time() == 1744814706 + 60
         """
     )
 
     result = pytester.runpytest("-p", "no:randomly")
 
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(["*RuntimeError: the test fails while its sleeps are instant"])
 
 

@@ -20,6 +20,7 @@ import importlib
 import importlib.metadata
 import itertools
 import json
+import math
 import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
@@ -110,12 +111,70 @@ def assert_events_in_order(job: Any) -> None:
     assert moments[-1] <= job.modified_at
 
 
+class Polls:
+    """The status each GET saw, with the fake's clock read just before and just after it."""
+
+    def __init__(self, fake: ClassifierJobsMock) -> None:
+        self.clock = fake.clock
+        self.seen: list[tuple[float, float, str]] = []
+
+    def record(self, before: float, job: Any) -> None:
+        self.seen.append((before, self.clock.time(), str(job.status)))
+
+    @property
+    def statuses(self) -> list[str]:
+        return [status for _, _, status in self.seen]
+
+    def assert_dated_between_the_gets(self, job: Any, status: str) -> None:
+        """``status``'s event falls after the last GET that did not see it, by the first that did.
+
+        Under time progression a step carries the moment it was due: later than the clock's
+        moment at the GET before (else that GET would have taken it), no later than at the GET
+        that took it.
+        """
+        first = self.statuses.index(status)
+        assert first > 0, f"{status} was seen on the first GET"
+        (dated,) = [e.created_at for e in job.events if (e.data or {}).get("status") == status]
+        before_previous = self.seen[first - 1][0]
+        after_first = self.seen[first][1]
+        assert math.floor(before_previous) <= dated <= after_first
+
+
+def assert_the_loop_matches_the_clock(
+    fake: ClassifierJobsMock, job: Any, polls: Polls, began: float, slept: int, frozen: bool
+) -> None:
+    moved = fake.clock.time() - began
+    if frozen:
+        # Nothing but the sleeps moved a frozen clock: by exactly what they slept.
+        assert moved == slept
+        assert job.created_at == RECORDED
+    else:
+        assert moved >= slept  # the wall clock went on meanwhile, too
+        assert job.created_at >= math.floor(began)
+    assert statuses_of(job) == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
+    assert_events_in_order(job)
+    polls.assert_dated_between_the_gets(job, "RUNNING")
+    polls.assert_dated_between_the_gets(job, "SUCCESS")
+    assert job.modified_at <= fake.clock.now()
+
+
+# On the wall clock, as a consumer's test runs, and frozen, where the sums are exact.
+CLOCKS = pytest.mark.parametrize(
+    "frozen",
+    [
+        pytest.param(False, id="wall clock"),
+        pytest.param(True, marks=pytest.mark.classifierjobs(frozen_at=RECORDED), id="frozen"),
+    ],
+)
+
+
 # --- a cookbook-shaped poll loop ----------------------------------------------------------------
 
 
 @TIME
+@CLOCKS
 def test_a_sync_poll_loop_sees_the_queue_then_training_then_success_without_waiting(
-    client: Any, classifierjobs: ClassifierJobsMock
+    client: Any, classifierjobs: ClassifierJobsMock, frozen: bool
 ) -> None:
     jobs = client.fine_tuning.jobs
     began = classifierjobs.clock.time()
@@ -132,10 +191,11 @@ def test_a_sync_poll_loop_sees_the_queue_then_training_then_success_without_wait
     assert job.status == "VALIDATED"
 
     jobs.start(job_id=job.id)
-    seen = []
+    polls = Polls(classifierjobs)
     for _ in range(MAX_POLLS):
+        before = classifierjobs.clock.time()
         job = jobs.get(job_id=job.id)
-        seen.append(job.status)
+        polls.record(before, job)
         if job.status in TERMINAL:
             break
         time.sleep(POLL_SECONDS)
@@ -143,20 +203,19 @@ def test_a_sync_poll_loop_sees_the_queue_then_training_then_success_without_wait
 
     # As in the recorded jobs: still QUEUED on the first GET after start (the queue lasts 3 s
     # or more), then RUNNING, then SUCCESS.
-    assert seen[0] == "QUEUED"
-    assert distinct(seen) == ["QUEUED", "RUNNING", "SUCCESS"]
-    # Every sleep moved the fake's clock instead of waiting.
-    assert slept >= POLL_SECONDS * (len(seen) - 1)
-    assert classifierjobs.clock.time() - began >= slept
-    assert statuses_of(job) == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
-    assert_events_in_order(job)
+    assert polls.statuses[0] == "QUEUED"
+    assert distinct(polls.statuses) == ["QUEUED", "RUNNING", "SUCCESS"]
+    # Every sleep moved the fake's clock instead of waiting, and each step is dated on it.
+    assert slept >= POLL_SECONDS * (len(polls.seen) - 1)
+    assert_the_loop_matches_the_clock(classifierjobs, job, polls, began, slept, frozen)
     assert job.fine_tuned_model is not None
 
 
 @TIME
+@CLOCKS
 @pytest.mark.anyio
 async def test_an_async_poll_loop_sleeps_instantly_with_asyncio_sleep(
-    aclient: Any, classifierjobs: ClassifierJobsMock
+    aclient: Any, classifierjobs: ClassifierJobsMock, frozen: bool
 ) -> None:
     jobs = aclient.fine_tuning.jobs
     began = classifierjobs.clock.time()
@@ -174,20 +233,20 @@ async def test_an_async_poll_loop_sleeps_instantly_with_asyncio_sleep(
     assert job.status == "VALIDATED"
 
     await jobs.start_async(job_id=job.id)
-    seen = []
+    polls = Polls(classifierjobs)
     for _ in range(MAX_POLLS):
+        before = classifierjobs.clock.time()
         job = await jobs.get_async(job_id=job.id)
-        seen.append(job.status)
+        polls.record(before, job)
         if job.status in TERMINAL:
             break
         await asyncio.sleep(POLL_SECONDS)
         slept += POLL_SECONDS
 
-    assert seen[0] == "QUEUED"
-    assert distinct(seen) == ["QUEUED", "RUNNING", "SUCCESS"]
-    assert classifierjobs.clock.time() - began >= slept >= POLL_SECONDS * (len(seen) - 1)
-    assert statuses_of(job) == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
-    assert_events_in_order(job)
+    assert polls.statuses[0] == "QUEUED"
+    assert distinct(polls.statuses) == ["QUEUED", "RUNNING", "SUCCESS"]
+    assert slept >= POLL_SECONDS * (len(polls.seen) - 1)
+    assert_the_loop_matches_the_clock(classifierjobs, job, polls, began, slept, frozen)
 
 
 # --- the SDK's retry backoff --------------------------------------------------------------------
