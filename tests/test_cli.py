@@ -346,6 +346,47 @@ def test_time_scale_and_progression_time_move_jobs_with_a_fast_clock(
     assert moments[-1] <= created["created_at"] + 3600 + 1
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], (1.0, None, "per_get")),
+        (["--time-scale", "60", "--progression", "time"], (60.0, None, "time")),
+        (["--time-scale", "2.5"], (2.5, None, "per_get")),
+        (["--frozen-at", "2025-04-16T14:45:06Z"], (1.0, RECORDED, "per_get")),
+        (["--frozen-at", "1744814706.5", "--progression", "time"], (1.0, RECORDED + 0.5, "time")),
+    ],
+    ids=["default", "scale-60-time", "scale-2.5", "frozen-iso", "frozen-seconds-time"],
+)
+def test_serve_gives_its_fake_the_clock_of_the_options(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: tuple[float, float | None, str],
+) -> None:
+    scale, frozen_at, progression = expected
+    served: list[LiveServer] = []
+
+    def serving(server: LiveServer) -> None:
+        served.append(server)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LiveServer, "serve_forever", serving)
+
+    assert main(["serve", "--port", "0", *args]) == 0
+
+    (server,) = served
+    clock = server.mock.clock
+    assert server.mock.store.clock is clock
+    assert (clock.scale, clock.frozen, server.mock.store.progression) == (
+        scale,
+        frozen_at is not None,
+        progression,
+    )
+    if frozen_at is not None:
+        assert clock.time() == frozen_at
+    assert capsys.readouterr().out.endswith("Stopped.\n")
+
+
 def test_api_keys_validation_and_base_models_reach_the_served_fake(
     serve: Callable[..., tuple[int, str, Any]],
 ) -> None:

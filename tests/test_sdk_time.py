@@ -3,9 +3,10 @@
 Under ``progression="time"`` a job moves when its time on the fake's clock has come; with
 ``instant_sleep=True`` the consumer's ``time.sleep`` and ``asyncio.sleep`` advance that clock
 instead of waiting. Covered here: a cookbook-shaped poll loop (upload, create without
-auto_start, poll to VALIDATED, start, poll to SUCCESS), sync and async; the SDK's own retry
-backoff, which sleeps through ``time.sleep`` too; time-machine and freezegun moving the clock
-under a test; and the list's ``created_after`` filter against the clock's now.
+auto_start, poll to VALIDATED, start, poll to SUCCESS), sync and async, on the wall clock and
+on a frozen one (where the clock moves by exactly what was slept); the SDK's own retry backoff,
+which sleeps through ``time.sleep`` or ``asyncio.sleep`` too; time-machine and freezegun moving
+the clock under a test; and the list's ``created_after`` filter against the clock's now.
 
 The client is imported from where the installed major keeps it (1.x ``mistralai``, 2.x
 ``mistralai.client``). The async test runs on anyio's pytest plugin (anyio comes with httpx).
@@ -141,7 +142,7 @@ class Polls:
 
 
 def assert_the_loop_matches_the_clock(
-    fake: ClassifierJobsMock, job: Any, polls: Polls, began: float, slept: int, frozen: bool
+    fake: ClassifierJobsMock, job: Any, polls: Polls, *, began: float, slept: int, frozen: bool
 ) -> None:
     moved = fake.clock.time() - began
     if frozen:
@@ -207,7 +208,9 @@ def test_a_sync_poll_loop_sees_the_queue_then_training_then_success_without_wait
     assert distinct(polls.statuses) == ["QUEUED", "RUNNING", "SUCCESS"]
     # Every sleep moved the fake's clock instead of waiting, and each step is dated on it.
     assert slept >= POLL_SECONDS * (len(polls.seen) - 1)
-    assert_the_loop_matches_the_clock(classifierjobs, job, polls, began, slept, frozen)
+    assert_the_loop_matches_the_clock(
+        classifierjobs, job, polls, began=began, slept=slept, frozen=frozen
+    )
     assert job.fine_tuned_model is not None
 
 
@@ -246,7 +249,9 @@ async def test_an_async_poll_loop_sleeps_instantly_with_asyncio_sleep(
     assert polls.statuses[0] == "QUEUED"
     assert distinct(polls.statuses) == ["QUEUED", "RUNNING", "SUCCESS"]
     assert slept >= POLL_SECONDS * (len(polls.seen) - 1)
-    assert_the_loop_matches_the_clock(classifierjobs, job, polls, began, slept, frozen)
+    assert_the_loop_matches_the_clock(
+        classifierjobs, job, polls, began=began, slept=slept, frozen=frozen
+    )
 
 
 # --- the SDK's retry backoff --------------------------------------------------------------------
@@ -270,6 +275,27 @@ def test_the_sdks_retry_backoff_advances_the_clock_instead_of_waiting(
     assert got.id == job.id
     assert classifierjobs.routes["get"].call_count == 3
     # The frozen clock moved by what the SDK slept, and by nothing else.
+    slept = classifierjobs.clock.time() - RECORDED
+    assert 60 + 120 <= slept < 60 + 120 + 2
+
+
+@pytest.mark.classifierjobs(instant_sleep=True, frozen_at=RECORDED)
+@pytest.mark.anyio
+async def test_the_async_sdks_retry_backoff_advances_the_clock_too(
+    sdk: SDK, classifierjobs: ClassifierJobsMock
+) -> None:
+    # The async client backs off with asyncio.sleep, which instant sleeping patches as well.
+    job = classifierjobs.add(status="RUNNING")
+    classifierjobs.fail("get", 503, times=2)
+    retries = sdk.RetryConfig(
+        "backoff", sdk.BackoffStrategy(60_000, 600_000, 2.0, 3_600_000), False
+    )
+
+    async with sdk.Mistral(api_key=API_KEY, retry_config=retries) as client:
+        got = await client.fine_tuning.jobs.get_async(job_id=job.id)
+
+    assert got.id == job.id
+    assert classifierjobs.routes["get"].call_count == 3
     slept = classifierjobs.clock.time() - RECORDED
     assert 60 + 120 <= slept < 60 + 120 + 2
 
