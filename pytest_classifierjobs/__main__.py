@@ -71,11 +71,11 @@ def _time_scale(text: str) -> float:
 
 def _moment(text: str) -> float:
     try:
-        return to_seconds(float(text))  # Unix seconds
+        moment: float | str = float(text)  # Unix seconds
     except ValueError:
-        pass
+        moment = text  # ISO 8601
     try:
-        return to_seconds(text)  # ISO 8601
+        return to_seconds(moment)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

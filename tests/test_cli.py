@@ -823,6 +823,11 @@ ALL_STATUSES = [status.value for status in S]
             id="frozen-at-yesterday",
         ),
         pytest.param(
+            ["serve", "--frozen-at", "inf"],
+            ["argument --frozen-at: a moment must be a finite number of Unix seconds, not inf"],
+            id="frozen-at-inf",
+        ),
+        pytest.param(
             ["serve", "--outcome", "RUNNING"],
             ["argument --outcome", "'RUNNING'", "SUCCESS", "FAILED", "FAILED_VALIDATION"],
             id="outcome-RUNNING",
