@@ -46,7 +46,7 @@ from .api import (
     Unrouted,
     request_headers,
 )
-from .clock import Clock, Moment
+from .clock import Clock, Moment, to_seconds
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import Fault, FaultQueue, default_body, rate_limit_headers
 from .lifecycle import coherence_violations
@@ -164,10 +164,13 @@ class ClassifierJobsMock:
         self.factory = factory or seeded_factory(seeds.getrandbits(64))
         #: The fake's time, which every timestamp it writes comes from (``clock.py``).
         try:
-            self.clock = Clock(frozen_at=frozen_at, scale=time_scale)
+            moment = None if frozen_at is None else to_seconds(frozen_at)
         except (TypeError, ValueError) as error:
-            name = "time_scale" if str(error).startswith("scale") else "frozen_at"
-            raise type(error)(f"{name}: {error}") from None
+            raise type(error)(f"frozen_at: {error}") from None
+        try:
+            self.clock = Clock(frozen_at=moment, scale=time_scale)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"time_scale: {error}") from None
         #: The jobs and how they move (what :attr:`jobs` shows).
         self.store = JobStore(
             rng=Random(seeds.getrandbits(64)),

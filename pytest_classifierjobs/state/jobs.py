@@ -249,6 +249,8 @@ class JobStore:
 
     def catch_up(self) -> None:
         """Take every step whose time has come (time progression; nothing otherwise)."""
+        if self.progression != "time":
+            return  # every read of the models asks: no lock for the modes without a clock
         with self._lock:
             self._catch_up_all()
 
