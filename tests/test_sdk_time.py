@@ -16,6 +16,7 @@ No test waits for or measures wall time: every duration asserted is the fake's c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import importlib
 import importlib.metadata
@@ -23,7 +24,7 @@ import itertools
 import json
 import math
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -303,39 +304,43 @@ async def test_the_async_sdks_retry_backoff_advances_the_clock_too(
 # --- time-machine and freezegun -----------------------------------------------------------------
 
 
-@pytest.mark.classifierjobs(progression="time")
-def test_time_machine_dates_a_created_job_and_moves_it_on(
-    client: Any, classifierjobs: ClassifierJobsMock
-) -> None:
+@contextlib.contextmanager
+def time_machine_travel() -> Iterator[Callable[[int], object]]:
+    """Stand at ``MOMENT`` with time-machine; yield what moves time on."""
     with time_machine.travel(MOMENT, tick=False) as traveller:
-        assert classifierjobs.clock.now() == RECORDED  # the fake's clock follows time-machine
+        yield traveller.shift
+
+
+@contextlib.contextmanager
+def freezegun_freeze() -> Iterator[Callable[[int], object]]:
+    """Stand at ``MOMENT`` with freezegun; yield what moves time on."""
+    with freeze_time(MOMENT) as frozen:
+        yield frozen.tick
+
+
+@pytest.mark.parametrize(
+    "travel",
+    [
+        pytest.param(time_machine_travel, id="time-machine"),
+        pytest.param(freezegun_freeze, id="freezegun"),
+    ],
+)
+@pytest.mark.classifierjobs(progression="time")
+def test_time_travel_dates_a_created_job_and_moves_it_on(
+    client: Any,
+    classifierjobs: ClassifierJobsMock,
+    travel: Callable[[], contextlib.AbstractContextManager[Callable[[int], object]]],
+) -> None:
+    with travel() as move_on:
+        assert classifierjobs.clock.now() == RECORDED  # the fake's clock follows the library
         created = client.fine_tuning.jobs.create(**create_arguments(upload(client).id))
         assert (created.created_at, created.modified_at) == (RECORDED, RECORDED)
         assert client.fine_tuning.jobs.get(job_id=created.id).status == "QUEUED"
 
-        traveller.shift(3600)
+        move_on(3600)
 
         # The hour passed on the fake's clock too: the job was validated during it, each step
         # stamped with the moment it was due (6 s at most after creation by default).
-        job = client.fine_tuning.jobs.get(job_id=created.id)
-    assert job.status == "VALIDATED"
-    assert statuses_of(job) == ["QUEUED", "VALIDATING", "VALIDATED"]
-    assert all(RECORDED <= event.created_at <= RECORDED + 6 for event in job.events)
-    assert_events_in_order(job)
-
-
-@pytest.mark.classifierjobs(progression="time")
-def test_freezegun_dates_a_created_job_and_moves_it_on(
-    client: Any, classifierjobs: ClassifierJobsMock
-) -> None:
-    with freeze_time(MOMENT) as frozen:
-        assert classifierjobs.clock.now() == RECORDED  # the fake's clock follows freezegun
-        created = client.fine_tuning.jobs.create(**create_arguments(upload(client).id))
-        assert (created.created_at, created.modified_at) == (RECORDED, RECORDED)
-        assert client.fine_tuning.jobs.get(job_id=created.id).status == "QUEUED"
-
-        frozen.tick(3600)
-
         job = client.fine_tuning.jobs.get(job_id=created.id)
     assert job.status == "VALIDATED"
     assert statuses_of(job) == ["QUEUED", "VALIDATING", "VALIDATED"]

@@ -102,7 +102,18 @@ def test_asyncio_sleep_inside_asyncio_run_advances_the_clock(sleeps: Sleeps) -> 
     assert instant.clock.time() == 1010.5
 
 
-def test_asyncio_sleep_of_zero_still_lets_the_other_tasks_run(sleeps: Sleeps) -> None:
+@pytest.mark.parametrize(
+    ("delay", "slept"),
+    [
+        pytest.param(0, 0, id="zero-a-yield-is-no-sleep"),
+        pytest.param(5, 20, id="instant-each-tasks-sleeps-count"),
+    ],
+)
+def test_an_asyncio_sleep_still_lets_the_other_tasks_run(
+    sleeps: Sleeps, delay: float, slept: float
+) -> None:
+    # Whether it is a yield (0: the clock stays) or an instant sleep (4 sleeps of 5 s), the
+    # event loop still switches between the tasks at each sleep.
     instant = sleeps()
     instant.start()
     order: list[str] = []
@@ -110,32 +121,14 @@ def test_asyncio_sleep_of_zero_still_lets_the_other_tasks_run(sleeps: Sleeps) ->
     async def task(name: str) -> None:
         for step in range(2):
             order.append(f"{name}{step}")
-            await asyncio.sleep(0)
+            await asyncio.sleep(delay)
 
     async def both() -> None:
         await asyncio.gather(task("a"), task("b"))
 
     asyncio.run(both())
     assert order == ["a0", "b0", "a1", "b1"]
-    assert instant.clock.time() == 0  # a yield is no sleep: the clock stays
-
-
-def test_an_instant_asyncio_sleep_still_yields_to_the_other_tasks(sleeps: Sleeps) -> None:
-    instant = sleeps()
-    instant.start()
-    order: list[str] = []
-
-    async def task(name: str) -> None:
-        for step in range(2):
-            order.append(f"{name}{step}")
-            await asyncio.sleep(5)
-
-    async def both() -> None:
-        await asyncio.gather(task("a"), task("b"))
-
-    asyncio.run(both())
-    assert order == ["a0", "b0", "a1", "b1"]
-    assert instant.clock.time() == 20  # each task's sleeps count: 4 sleeps of 5 s
+    assert instant.clock.time() == slept
 
 
 @pytest.mark.parametrize("delay", [10, 0], ids=["instant", "zero"])

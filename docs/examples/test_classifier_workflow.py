@@ -44,6 +44,32 @@ def assert_the_workflow_ran(output: str, fake: ClassifierJobsMock) -> None:
         assert fake.routes[operation].call_count == 1
 
 
+def run_against(server: LiveServer, *, poll_seconds: str) -> str:
+    """Run the script in a process of its own against ``server``; return what it printed."""
+    env = {
+        **os.environ,
+        "MISTRAL_API_KEY": "test-key",
+        "MISTRAL_SERVER_URL": server.url,
+        "POLL_SECONDS": poll_seconds,
+    }
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def event_statuses(fake: ClassifierJobsMock) -> list[str]:
+    """The statuses in the events of the fake's one job, oldest first."""
+    (job,) = fake.jobs.values()
+    return [event.data["status"] for event in job.events if event.data]
+
+
 def test_in_process(
     classifierjobs: ClassifierJobsMock,
     monkeypatch: pytest.MonkeyPatch,
@@ -61,24 +87,9 @@ def test_in_process(
 def test_against_the_live_server(
     classifierjobs: ClassifierJobsMock, classifierjobs_server: LiveServer
 ) -> None:
-    env = {
-        **os.environ,
-        "MISTRAL_API_KEY": "test-key",
-        "MISTRAL_SERVER_URL": classifierjobs_server.url,
-        "POLL_SECONDS": "0",
-    }
+    output = run_against(classifierjobs_server, poll_seconds="0")
 
-    run = subprocess.run(
-        [sys.executable, str(SCRIPT)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert run.returncode == 0, run.stderr
-    assert_the_workflow_ran(run.stdout, classifierjobs)
+    assert_the_workflow_ran(output, classifierjobs)
 
 
 # The same script with its real pause of 10 s per poll, on a realistic timeline: the jobs move
@@ -98,9 +109,14 @@ def test_in_process_with_real_timings_instantly(
 
     output = capsys.readouterr().out
     assert_the_workflow_ran(output, classifierjobs)
+    assert event_statuses(classifierjobs) == [
+        "QUEUED",
+        "VALIDATING",
+        "VALIDATED",
+        "RUNNING",
+        "SUCCESS",
+    ]
     (job,) = classifierjobs.jobs.values()
-    statuses = [event.data["status"] for event in job.events if event.data]
-    assert statuses == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
     # As in the recorded answers, the first GET after start still shows the job queued.
     polled = [line.rsplit(": ", 1)[1] for line in output.splitlines() if line.startswith("job ")]
     assert polled[polled.index("VALIDATED") + 1] == "QUEUED"
@@ -116,24 +132,13 @@ def test_in_process_with_real_timings_instantly(
 def test_against_the_live_server_on_a_fast_clock(
     classifierjobs: ClassifierJobsMock, classifierjobs_server: LiveServer
 ) -> None:
-    env = {
-        **os.environ,
-        "MISTRAL_API_KEY": "test-key",
-        "MISTRAL_SERVER_URL": classifierjobs_server.url,
-        "POLL_SECONDS": "0.05",
-    }
+    output = run_against(classifierjobs_server, poll_seconds="0.05")
 
-    run = subprocess.run(
-        [sys.executable, str(SCRIPT)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-    assert run.returncode == 0, run.stderr
-    assert_the_workflow_ran(run.stdout, classifierjobs)
-    (job,) = classifierjobs.jobs.values()
-    statuses = [event.data["status"] for event in job.events if event.data]
-    assert statuses == ["QUEUED", "VALIDATING", "VALIDATED", "RUNNING", "SUCCESS"]
+    assert_the_workflow_ran(output, classifierjobs)
+    assert event_statuses(classifierjobs) == [
+        "QUEUED",
+        "VALIDATING",
+        "VALIDATED",
+        "RUNNING",
+        "SUCCESS",
+    ]
