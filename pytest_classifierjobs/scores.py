@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from random import Random
 from typing import Any, Literal, TypeAlias
 
+from .hints import did_you_mean
 from .models import ClassificationTargetResult, ClassifierTargetOut
 
 __all__ = [
@@ -224,9 +225,11 @@ def check_scores(
 def _differences(given: Iterable[object], expected: Sequence[str], what: str) -> list[str]:
     """What ``given`` has that ``expected`` has not (unknown), then the reverse (missing)."""
     names = list(given)
-    return [f"unknown {what} {name!r}" for name in names if name not in expected] + [
-        f"missing {what} {name!r}" for name in expected if name not in names
-    ]
+    return [
+        f"unknown {what} {name!r}{did_you_mean(name, expected)}"
+        for name in names
+        if name not in expected
+    ] + [f"missing {what} {name!r}" for name in expected if name not in names]
 
 
 def _check_target(value: object, target: ClassifierTargetOut, *, head: str) -> TargetScores:
@@ -235,7 +238,8 @@ def _check_target(value: object, target: ClassifierTargetOut, *, head: str) -> T
     where = f"{head}, target {target.name!r}"
     if isinstance(value, str):
         if value not in labels:
-            raise ScoresError(f"{where}: {value!r} is not a label; {allowed}")
+            hint = did_you_mean(value, labels)
+            raise ScoresError(f"{where}: {value!r} is not a label{hint}; {allowed}")
         return value
     if isinstance(value, Mapping):
         problems = _differences(value, labels, "label")

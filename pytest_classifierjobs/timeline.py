@@ -28,6 +28,7 @@ from random import Random
 import attrs
 
 from pytest_classifierjobs.clock import as_float
+from pytest_classifierjobs.hints import did_you_mean
 from pytest_classifierjobs.models import ClassifierDetailedJobOut, ClassifierJobOutStatus
 
 __all__ = ["TIMING_PHASES", "Timings", "dwell"]
@@ -95,7 +96,8 @@ class Timings:
         unknown = [name for name in value if name not in TIMING_PHASES]
         if unknown:
             raise ValueError(
-                f"timings has no phase {unknown[0]!r}; phases: {', '.join(TIMING_PHASES)}"
+                f"timings has no phase {unknown[0]!r}{did_you_mean(unknown[0], TIMING_PHASES)}; "
+                f"phases: {', '.join(TIMING_PHASES)}"
             )
         for name, phase in value.items():
             try:

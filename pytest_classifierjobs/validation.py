@@ -56,6 +56,7 @@ import attrs
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from . import schemas
+from .hints import unknown_name
 from .models import (
     ClassifierJobOutStatus,
     ClassifierTargetIn,
@@ -199,9 +200,7 @@ class RequestReader:
 
     def __init__(self, mode: ValidationMode = "server") -> None:
         if mode not in VALIDATION_MODES:
-            raise ValueError(
-                f"validation must be one of {', '.join(map(repr, VALIDATION_MODES))}, not {mode!r}"
-            )
+            raise ValueError(unknown_name("validation mode", mode, VALIDATION_MODES))
         #: ``"server"`` or ``"strict"``.
         self.mode: ValidationMode = mode
 

@@ -1307,7 +1307,8 @@ def test_add_file_refuses_what_is_no_file() -> None:
     with pytest.raises(TypeError, match=r"^add_file\(\) takes bytes, a str or rows .*not \[1, 2\]"):
         fake.add_file([1, 2])  # type: ignore[list-item]
     with pytest.raises(
-        ValueError, match=r"^purpose must be one of fine-tune, batch, ocr, audio, not 'nope'$"
+        ValueError,
+        match=r"^unknown purpose 'nope'; expected one of 'fine-tune', 'batch', 'ocr', 'audio'$",
     ):
         fake.add_file(SENTIMENT, purpose="nope")
     assert dict(fake.files) == {}

@@ -451,7 +451,7 @@ def test_a_bad_multi_class_scores_value() -> None:
     with pytest.raises(
         ValueError,
         match=exactly(
-            "multi_class_scores must be one of 'normalized', 'independent', not 'softmax'"
+            "unknown multi_class_scores mode 'softmax'; expected one of 'normalized', 'independent'"
         ),
     ):
         ClassifierJobsMock(seed=1, multi_class_scores="softmax")  # type: ignore[arg-type]
@@ -465,7 +465,10 @@ def test_parse_multi_class_scores() -> None:
     assert settings.parse_multi_class_scores("independent") == "independent"
     with pytest.raises(
         settings.SettingError,
-        match=exactly("expected one of normalized, independent, got 'Independent'"),
+        match=exactly(
+            "unknown multi_class_scores mode 'Independent' (did you mean 'independent'?); "
+            "expected one of 'normalized', 'independent'"
+        ),
     ):
         settings.parse_multi_class_scores("Independent")
 
@@ -483,7 +486,10 @@ def test_multi_class_scores_as_a_run_setting_and_a_marker_option() -> None:
     assert "multi_class_scores" in settings.FIXTURE_OPTIONS
     with pytest.raises(
         settings.SettingError,
-        match=exactly(f"{origin}: expected one of normalized, independent, got 'x'"),
+        match=exactly(
+            f"{origin}: unknown multi_class_scores mode 'x'; expected one of 'normalized', "
+            "'independent'"
+        ),
     ):
         settings.run_settings({"multi_class_scores": ("x", origin)})
 
@@ -493,8 +499,8 @@ def test_multi_class_scores_as_a_run_setting_and_a_marker_option() -> None:
     [
         (
             "x",
-            "@pytest.mark.classifierjobs(multi_class_scores=...): expected one of normalized, "
-            "independent, got 'x'",
+            "@pytest.mark.classifierjobs(multi_class_scores=...): unknown multi_class_scores "
+            "mode 'x'; expected one of 'normalized', 'independent'",
         ),
         (1, "@pytest.mark.classifierjobs(multi_class_scores=...): expected a string, got 1"),
     ],

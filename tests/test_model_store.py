@@ -124,7 +124,7 @@ def test_a_bad_multi_class_mode_is_refused() -> None:
     with pytest.raises(
         ValueError,
         match=exactly(
-            "multi_class_scores must be one of 'normalized', 'independent', not 'sigmoid'"
+            "unknown multi_class_scores mode 'sigmoid'; expected one of 'normalized', 'independent'"
         ),
     ):
         ModelStore(rng=Random(1), multi_class_scores="sigmoid")  # type: ignore[arg-type]

@@ -460,6 +460,18 @@ OK_TOPICS: dict[str, Any] = {"topics": "price"}
             id="unknown-label",
         ),
         pytest.param(
+            {"sentiment": "Positive", **OK_TOPICS},
+            f"{SENTIMENT_HEAD}: 'Positive' is not a label (did you mean 'positive'?); "
+            f"{SENTIMENT_LABELS}",
+            id="misspelt-label",
+        ),
+        pytest.param(
+            {"sentimant": "positive", **OK_TOPICS},
+            f"{HEAD}: unknown target 'sentimant' (did you mean 'sentiment'?); missing target "
+            "'sentiment'; the model's targets: sentiment, topics",
+            id="misspelt-target",
+        ),
+        pytest.param(
             {
                 "sentiment": {"positive": 0.5, "neutral": 0.5, "negative": 0, "happy": 0},
                 **OK_TOPICS,

@@ -143,6 +143,15 @@ def test_of_a_dict_with_an_unknown_phase_names_it_and_lists_the_valid_ones() -> 
     )
 
 
+def test_a_misspelt_phase_gets_the_closest_one() -> None:
+    with pytest.raises(ValueError, match=r"^timings has no phase 'queu'") as raised:
+        Timings.of({"queu": 60})
+    assert str(raised.value) == (
+        "timings has no phase 'queu' (did you mean 'queue'?); phases: queued, validating, "
+        "auto_start, queue, training, failing, cancelling"
+    )
+
+
 @pytest.mark.parametrize(
     "value",
     [

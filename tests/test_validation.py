@@ -177,7 +177,7 @@ def test_the_module_needs_no_http_and_no_pytest() -> None:
 
 def test_an_unknown_mode_is_refused_with_the_modes() -> None:
     with pytest.raises(
-        ValueError, match=r"^validation must be one of 'server', 'strict', not 'lax'$"
+        ValueError, match=r"^unknown validation mode 'lax'; expected one of 'server', 'strict'$"
     ):
         RequestReader("lax")  # type: ignore[arg-type]
 

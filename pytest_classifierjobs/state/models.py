@@ -29,6 +29,7 @@ from types import MappingProxyType
 
 import attrs
 
+from pytest_classifierjobs.hints import unknown_name
 from pytest_classifierjobs.models import (
     ArchiveFTModelOut,
     BaseModelCard,
@@ -135,8 +136,7 @@ class ModelStore:
     ) -> None:
         if multi_class_scores not in MULTI_CLASS_SCORES:
             raise ValueError(
-                "multi_class_scores must be one of "
-                f"{', '.join(map(repr, MULTI_CLASS_SCORES))}, not {multi_class_scores!r}"
+                unknown_name("multi_class_scores mode", multi_class_scores, MULTI_CLASS_SCORES)
             )
         self._rng = rng
         self.multi_class_scores: MultiClassScores = multi_class_scores
