@@ -20,15 +20,20 @@ lifecycle works from them, so ``build(status="SUCCESS", model="m")`` still names
 ``fine_tuned_model``, and fills in only what they leave empty (an integration's run ``url``
 once the job ran, ``epochs`` once it is validated). A nested model may be overridden by an instance,
 or by a dict of some of its fields (``metadata={"cost": 12.5}``).
+
+Every override is checked before anything is drawn from it (``overrides.py``): against its
+field's annotation, as strictly as ``from_wire`` reads the wire (a ``TypeError`` naming the
+field's path, the value and what the field takes), and for the response models against the
+range the server sends (:data:`~pytest_classifierjobs.lifecycle.BOUNDS`, a ``ValueError``).
+Overrides win over coherence, not over the contract: a job out of range on purpose is a built
+one changed with ``attrs.evolve``.
 """
 
 from __future__ import annotations
 
-import difflib
-import typing
 from collections.abc import Callable, Iterator, Mapping
 from random import Random
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 import attrs
 from faker import Faker
@@ -55,6 +60,7 @@ from .models import (
     WandbIntegrationOut,
     parse_status,
 )
+from .overrides import check_overrides, field_hints, init_fields, optional_inner
 
 __all__ = [
     "CheckpointOutFactory",
@@ -135,7 +141,7 @@ def _draft(rng: Random, overrides: Mapping[str, Any], nullables: bool | None) ->
     for name in _DRAFT_FIELDS.intersection(overrides):
         value = overrides[name]
         if name == "hyperparameters":
-            value = _merge(draft.hyperparameters, value, "hyperparameters")
+            value = _merge(draft.hyperparameters, value)
         setattr(draft, name, value)
     return draft
 
@@ -164,87 +170,45 @@ def _job_values(
     progress = Progress()
     for step in path[1:]:
         job, progress = progression.take_step(job, progress, step, rng, account=draft.account)
-    return {name: getattr(job, name) for name in _init_fields(ClassifierDetailedJobOut)[0]}
+    return {name: getattr(job, name) for name in init_fields(ClassifierDetailedJobOut)[0]}
 
 
 # --- overrides -------------------------------------------------------------------------------
 
 
-def _merge(current: Any, override: Any, where: str) -> Any:
+def _merge(current: Any, override: Any) -> Any:
     """``override`` itself, or ``current`` with the fields of an override dict replaced."""
     if not isinstance(override, dict) or not attrs.has(type(current)):
         return override
-    _check_names(type(current), override, where)
-    return attrs.evolve(current, **override)
+    hints = field_hints(type(current))
+    return attrs.evolve(
+        current, **{name: _converted(value, hints[name]) for name, value in override.items()}
+    )
 
 
-_FIELD_NAMES: dict[type[Any], tuple[frozenset[str], frozenset[str]]] = {}
+def _converted(value: Any, hint: Any) -> Any:
+    """``value`` with every dict that stands for a whole model made into that model."""
+    kind = optional_inner(hint) or hint
+    if isinstance(value, dict) and attrs.has(kind):
+        hints = field_hints(kind)
+        return kind(**{name: _converted(item, hints[name]) for name, item in value.items()})
+    if isinstance(value, list) and get_origin(kind) is list:
+        (item_hint,) = get_args(kind)
+        return [_converted(item, item_hint) for item in value]
+    return value
 
 
-def _init_fields(model: type[Any]) -> tuple[frozenset[str], frozenset[str]]:
-    """Return the names a model's ``__init__`` takes and the names of its constants."""
-    names = _FIELD_NAMES.get(model)
-    if names is None:
-        fields = attrs.fields(model)
-        names = _FIELD_NAMES[model] = (
-            frozenset(f.name for f in fields if f.init),
-            frozenset(f.name for f in fields if not f.init),
-        )
-    return names
+def _models_from_dicts(model: type[Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Turn the dicts inside overrides (``integrations=[{"project": "p"}]``) into models.
 
-
-_ITEM_MODELS: dict[type[Any], dict[str, type[Any]]] = {}
-
-
-def _item_models(model: type[Any]) -> dict[str, type[Any]]:
-    """The fields of ``model`` that hold a list of models, with the model of their items."""
-    found = _ITEM_MODELS.get(model)
-    if found is None:
-        found = {}
-        for name, hint in typing.get_type_hints(model).items():
-            for option in typing.get_args(hint) or (hint,):  # list[X] | None, or list[X]
-                if typing.get_origin(option) is list:
-                    (item,) = typing.get_args(option)
-                    if attrs.has(item):
-                        found[name] = item
-        _ITEM_MODELS[model] = found
-    return found
-
-
-def _models_from_dicts(model: type[Any], overrides: dict[str, Any], where: str) -> dict[str, Any]:
-    """Turn the dicts of a list override (``integrations=[{"project": "p"}]``) into models."""
-    item_models = _item_models(model)
-    converted = dict(overrides)
-    for name, value in overrides.items():
-        item = item_models.get(name)
-        if item is None or not isinstance(value, list):
-            continue
-        items = []
-        for index, entry in enumerate(value):
-            if isinstance(entry, dict):
-                _check_names(item, entry, f"{where} {name}[{index}]")
-                items.append(item(**entry))
-            else:
-                items.append(entry)
-        converted[name] = items
-    return converted
-
-
-def _check_names(model: type[Any], given: Mapping[str, Any], where: str) -> None:
-    settable, constants = _init_fields(model)
-    for name in given:
-        if name in settable:
-            continue
-        if name in constants:
-            raise TypeError(
-                f"{where}: {name!r} is a constant of the contract and cannot be overridden"
-            )
-        close = difflib.get_close_matches(name, settable, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise TypeError(
-            f"{where}: {model.__name__} has no field {name!r}{hint} "
-            f"Fields: {', '.join(sorted(settable))}"
-        )
+    A dict given for a nested model itself (``metadata={"cost": 1.0}``) stays a dict: it is
+    merged into the drawn model later.
+    """
+    hints = field_hints(model)
+    return {
+        name: value if isinstance(value, dict) else _converted(value, hints[name])
+        for name, value in overrides.items()
+    }
 
 
 # --- the factories ---------------------------------------------------------------------------
@@ -284,7 +248,7 @@ class _CoherentBuild(Generic[T]):
     @classmethod
     def _declared(cls) -> dict[str, Any]:
         """Collect the values a subclass declares as class attributes, as polyfactory does."""
-        settable, _ = _init_fields(cls.__model__)
+        settable, _ = init_fields(cls.__model__)
         declared: dict[str, Any] = {}
         for name in settable:
             value = getattr(cls, name, None)
@@ -299,23 +263,24 @@ class _CoherentBuild(Generic[T]):
         kwargs: dict[str, Any],
         nullables: bool | None = None,
     ) -> T:
-        where = f"{cls.__name__}.build()"
         overrides = {**cls._declared(), **kwargs}
-        _check_names(cls.__model__, overrides, where)
-        overrides = _models_from_dicts(cls.__model__, overrides, where)
+        # Before anything is drawn from them: a bad value must not crash the lifecycle.
+        check_overrides(cls.__model__, overrides, f"{cls.__name__}.build()", status=status)
+        overrides = _models_from_dicts(cls.__model__, overrides)
         rng = cls.__random__
         parsed = None if status is None else parse_status(status)
         values = cls._draw(rng, overrides, parsed, nullables)
         for name, value in overrides.items():
             if name not in cls._inputs:
-                values[name] = _merge(values.get(name), value, f"{where} {name}")
+                values[name] = _merge(values.get(name), value)
         return cls.__model__(**values)
 
     @classmethod
     def build(cls, *_: Any, **kwargs: Any) -> T:
         """Build one instance; keyword arguments override its fields.
 
-        A dict given for a nested model replaces only the fields it names.
+        A dict given for a nested model replaces only the fields it names. A wrong field or
+        type is a ``TypeError``, a value out of range a ``ValueError``.
         """
         return cls._build(None, kwargs)
 
@@ -414,7 +379,7 @@ class _SingleBuild(_CoherentBuild[T]):
         nullables: bool | None,  # noqa: ARG003 - coverage() is for jobs only
     ) -> dict[str, Any]:
         instance = cls._one(rng)
-        return {name: getattr(instance, name) for name in _init_fields(type(instance))[0]}
+        return {name: getattr(instance, name) for name in init_fields(type(instance))[0]}
 
 
 class ClassifierTrainingParametersFactory(

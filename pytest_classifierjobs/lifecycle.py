@@ -42,7 +42,14 @@ What a status implies for the other fields
   for a job asked for epochs instead of steps: its ``training_steps`` is null until validation
   derives it (chosen: the contract allows either, the samples only show steps);
   ``seq_len`` is always set (the server fills in 16384, observed); every hyperparameter lies
-  inside the contract's bounds (documented).
+  inside the contract's bounds (documented: ``training_steps >= 1``, ``learning_rate`` in
+  ``[1e-8, 1]``, ``weight_decay`` and ``warmup_fraction`` in ``[0, 1]``, ``epochs > 0``,
+  ``seq_len >= 100``).
+* Counts, durations, costs, losses and weights are never negative: ``trained_tokens``, the
+  estimate's token counts, ``expected_duration_seconds`` and ``cost``, the checkpoints' metrics
+  and the targets' ``weight`` (chosen: the contract types them as plain numbers, but a negative
+  one means nothing, and the server derives them from bounded inputs). Timestamps may be any
+  integer. :data:`BOUNDS` holds every range, for the factories to check overrides against.
 * ``training_files`` holds at least one file (documented by the server's 422, client-ts#70).
 * Detailed jobs: ``classifier_targets`` is ``[]`` before validation (inferred) and non-empty
   after (observed). ``events`` are ``status-updated`` events in ascending time (observed in the
@@ -66,22 +73,30 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 
 from .models import (
+    CheckpointOut,
     ClassifierDetailedJobOut,
     ClassifierJobOut,
     ClassifierJobOutStatus,
+    ClassifierTargetOut,
+    ClassifierTrainingParameters,
+    JobMetadataOut,
+    MetricOut,
     parse_status,
 )
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "BOUNDS",
     "FAILED_STATUSES",
     "STATUS_GROUPS",
     "TERMINAL_STATUSES",
     "TRANSITIONS",
+    "Bound",
     "IllegalTransitionError",
     "Progress",
     "coherence_violations",
@@ -203,6 +218,101 @@ class Progress:
         return progress
 
 
+# --- ranges ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Bound:
+    """The numbers a field may hold: from ``low`` (excluded when ``open``) up to ``high``.
+
+    >>> 0 in Bound(0.0, 1.0), 0 in Bound(0, open=True), str(Bound(1)), str(Bound(0.0, 1.0))
+    (True, False, '>= 1', 'in [0.0, 1.0]')
+    """
+
+    #: The lowest value allowed (or the value everything must be above, when ``open``).
+    low: float
+    #: The highest value allowed; ``None``: no upper bound.
+    high: float | None = None
+    #: Whether ``low`` itself is excluded.
+    open: bool = False
+
+    def __contains__(self, value: float) -> bool:
+        above = value > self.low if self.open else value >= self.low
+        return above and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        if self.high is not None:
+            return f"in [{self.low}, {self.high}]"
+        return f"{'>' if self.open else '>='} {self.low}"
+
+    def violation(self, path: str, value: float) -> str:
+        """How :func:`coherence_violations` reports ``value`` at ``path`` outside this range."""
+        if self.high is not None:
+            return f"{path} {value} is outside [{self.low}, {self.high}]"
+        return f"{path} {value} is {'not above' if self.open else 'below'} {self.low}"
+
+
+_COUNT = Bound(0)
+_NON_NEGATIVE = Bound(0.0)
+
+#: The range of every number field of the response models that has one, by model and field:
+#: the contract's bounds on the hyperparameters (documented), and zero or more for counts,
+#: durations, costs, losses and weights (chosen: see the module docstring). ``None`` is outside
+#: any range's business: whether a field may be null is the status's.
+BOUNDS: Mapping[type[Any], Mapping[str, Bound]] = MappingProxyType(
+    {
+        ClassifierTrainingParameters: MappingProxyType(
+            {
+                "learning_rate": Bound(1e-8, 1.0),
+                "weight_decay": Bound(0.0, 1.0),
+                "warmup_fraction": Bound(0.0, 1.0),
+                "training_steps": Bound(1),
+                "epochs": Bound(0, open=True),
+                "seq_len": Bound(100),
+            }
+        ),
+        ClassifierJobOut: MappingProxyType({"trained_tokens": _COUNT}),
+        JobMetadataOut: MappingProxyType(
+            {
+                "expected_duration_seconds": _COUNT,
+                "cost": _NON_NEGATIVE,
+                "train_tokens_per_step": _COUNT,
+                "train_tokens": _COUNT,
+                "data_tokens": _COUNT,
+            }
+        ),
+        MetricOut: MappingProxyType(
+            {
+                "train_loss": _NON_NEGATIVE,
+                "valid_loss": _NON_NEGATIVE,
+                # Observed above 1 (1.000433): no upper bound.
+                "valid_mean_token_accuracy": _NON_NEGATIVE,
+            }
+        ),
+        CheckpointOut: MappingProxyType({"step_number": Bound(1)}),
+        ClassifierTargetOut: MappingProxyType({"weight": _NON_NEGATIVE}),
+    }
+)
+
+
+def _out_of_bounds(
+    instance: object,
+    model: type[Any],
+    path: str,
+    problems: list[str],
+    *,
+    checked_elsewhere: frozenset[str] = frozenset(),
+) -> None:
+    """Report each field that ``BOUNDS[model]`` bounds and ``instance`` holds outside its range.
+
+    ``checked_elsewhere`` are fields a rule of the status reports in its own words.
+    """
+    for name, bound in BOUNDS[model].items():
+        value = getattr(instance, name)
+        if name not in checked_elsewhere and value is not None and value not in bound:
+            problems.append(bound.violation(f"{path}{name}", value))
+
+
 # --- coherence -------------------------------------------------------------------------------
 
 STATUS_UPDATED = "status-updated"
@@ -285,6 +395,8 @@ def _check_history(job: ClassifierDetailedJobOut, problems: list[str]) -> Progre
         if index and event.created_at < job.events[index - 1].created_at:
             problems.append(f"events[{index}] is older than the event before it")
     progress = _progress_from_events(job, _history(job), problems)
+    for index, target in enumerate(job.classifier_targets):
+        _out_of_bounds(target, ClassifierTargetOut, f"classifier_targets[{index}].", problems)
     if progress.validated != bool(job.classifier_targets):
         state = "validated" if progress.validated else "not validated yet"
         want = "non-empty" if progress.validated else "[]"
@@ -332,6 +444,7 @@ def _check_checkpoints(
     for index, checkpoint in enumerate(checkpoints):
         if not job.created_at <= checkpoint.created_at <= job.modified_at:
             problems.append(f"checkpoints[{index}].created_at is outside [created_at, modified_at]")
+        _out_of_bounds(checkpoint.metrics, MetricOut, f"checkpoints[{index}].metrics.", problems)
         if checkpoint.step_number < 1 or (steps is not None and checkpoint.step_number > steps):
             problems.append(
                 f"checkpoints[{index}].step_number {checkpoint.step_number} "
@@ -367,6 +480,7 @@ def _check_outcome(job: ClassifierJobOut, problems: list[str]) -> None:
         )
     if job.fine_tuned_model is not None:
         _check_fine_tuned_model(job, job.fine_tuned_model, problems)
+    _out_of_bounds(job, ClassifierJobOut, "", problems)
 
 
 def _check_fine_tuned_model(job: ClassifierJobOut, name: str, problems: list[str]) -> None:
@@ -386,26 +500,31 @@ def _check_fine_tuned_model(job: ClassifierJobOut, name: str, problems: list[str
 
 def _check_hyperparameters(job: ClassifierJobOut, progress: Progress, problems: list[str]) -> None:
     hp = job.hyperparameters
-    bounds: list[tuple[str, float | None, float, float]] = [
-        ("learning_rate", hp.learning_rate, 1e-8, 1.0),
-        ("weight_decay", hp.weight_decay, 0.0, 1.0),
-        ("warmup_fraction", hp.warmup_fraction, 0.0, 1.0),
-    ]
-    for name, value, low, high in bounds:
-        if value is not None and not low <= value <= high:
-            problems.append(f"hyperparameters.{name} {value} is outside [{low}, {high}]")
-    if hp.training_steps is not None and hp.training_steps < 1:
-        problems.append(f"hyperparameters.training_steps {hp.training_steps} is below 1")
-    if hp.seq_len is None or hp.seq_len < 100:
+    _out_of_bounds(
+        hp,
+        ClassifierTrainingParameters,
+        "hyperparameters.",
+        problems,
+        checked_elsewhere=_HYPERPARAMETERS_OF_THE_STATUS,
+    )
+    if hp.seq_len is None or hp.seq_len not in _SEQ_LEN:
         problems.append(f"hyperparameters.seq_len {hp.seq_len} is not an integer >= 100")
-    if progress.validated and (hp.epochs is None or hp.epochs <= 0):
+    epochs = BOUNDS[ClassifierTrainingParameters]["epochs"]
+    if progress.validated and (hp.epochs is None or hp.epochs not in epochs):
         problems.append("hyperparameters.epochs must be positive once the job is validated")
+    if not progress.validated and hp.epochs is not None and hp.epochs not in epochs:
+        # Asked for instead of steps: the contract still wants them positive.
+        problems.append(epochs.violation("hyperparameters.epochs", hp.epochs))
     if not progress.validated and hp.epochs is not None and hp.training_steps is not None:
         problems.append(
             "hyperparameters.epochs must be null before validation, unless the job was asked "
             "for epochs instead of training_steps"
         )
 
+
+# Checked by rules that also say what the status needs (set, null), in those rules' words.
+_HYPERPARAMETERS_OF_THE_STATUS = frozenset({"seq_len", "epochs"})
+_SEQ_LEN = BOUNDS[ClassifierTrainingParameters]["seq_len"]
 
 _ESTIMATE_FIELDS = (
     "expected_duration_seconds",
@@ -433,6 +552,10 @@ def _check_metadata(job: ClassifierJobOut, progress: Progress, problems: list[st
             problems.append("metadata must be {cost: 0.0} with nothing else before validation")
     if not progress.validated and metadata.estimated_start_time is not None:
         problems.append("metadata.estimated_start_time must be null before validation")
+    # cost is positive once validated and 0.0 before (above): no range of its own to report.
+    _out_of_bounds(
+        metadata, JobMetadataOut, "metadata.", problems, checked_elsewhere=frozenset({"cost"})
+    )
 
 
 def _check_integrations(job: ClassifierJobOut, progress: Progress, problems: list[str]) -> None:

@@ -2,10 +2,12 @@
 
 import datetime
 import json
+import math
 import os
 import subprocess
 import sys
 from collections import Counter
+from typing import Any
 
 import attrs
 import pytest
@@ -193,42 +195,62 @@ def test_a_nested_model_is_overridden_by_an_instance_or_merged_from_a_dict() -> 
     assert (replaced.metadata, replaced.events) == (None, [])
 
 
-def test_unknown_status_lists_the_ten() -> None:
-    with pytest.raises(
-        ValueError,
-        match=r"^unknown job status 'DONE'; expected one of: QUEUED, STARTED, VALIDATING, "
-        r"VALIDATED, RUNNING, FAILED_VALIDATION, FAILED, SUCCESS, CANCELLED, "
-        r"CANCELLATION_REQUESTED$",
-    ):
-        ClassifierDetailedJobOutFactory.build(status="DONE")
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [
+        ("RUNING", " (did you mean 'RUNNING'?)"),
+        ("success", " (did you mean 'SUCCESS'?)"),
+        ("DONE", ""),
+    ],
+    ids=["misspelt", "lower-case", "unknown"],
+)
+def test_unknown_status_names_the_closest_and_lists_the_ten(status: str, hint: str) -> None:
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        ClassifierDetailedJobOutFactory.build(status=status)
+    assert str(caught.value) == (
+        f"ClassifierDetailedJobOutFactory.build() status: unknown job status {status!r}{hint}; "
+        "expected one of 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', "
+        "'FAILED_VALIDATION', 'FAILED', 'SUCCESS', 'CANCELLED', 'CANCELLATION_REQUESTED'"
+    )
+
+
+def test_a_status_that_is_no_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"\A") as caught:
+        ClassifierJobOutFactory.build(status=3)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "ClassifierJobOutFactory.build() status: a job status is a ClassifierJobOutStatus or its "
+        "name, such as 'RUNNING', not int 3"
+    )
 
 
 def test_misspelt_field_is_named_with_a_suggestion_and_the_valid_fields() -> None:
     with pytest.raises(TypeError) as caught:
         ClassifierDetailedJobOutFactory.build(fine_tune_model="x")
     assert str(caught.value) == (
-        "ClassifierDetailedJobOutFactory.build(): ClassifierDetailedJobOut has no field "
-        "'fine_tune_model'; did you mean 'fine_tuned_model'? Fields: auto_start, checkpoints, "
-        "classifier_targets, created_at, events, fine_tuned_model, hyperparameters, id, "
-        "integrations, metadata, model, modified_at, status, suffix, trained_tokens, "
-        "training_files, validation_files"
+        "ClassifierDetailedJobOutFactory.build(): unknown ClassifierDetailedJobOut field "
+        "'fine_tune_model' (did you mean 'fine_tuned_model'?); expected one of 'auto_start', "
+        "'checkpoints', 'classifier_targets', 'created_at', 'events', 'fine_tuned_model', "
+        "'hyperparameters', 'id', 'integrations', 'metadata', 'model', 'modified_at', 'status', "
+        "'suffix', 'trained_tokens', 'training_files', 'validation_files'"
     )
 
 
 def test_unknown_field_without_a_close_match_and_detailed_fields_on_the_short_factory() -> None:
     with pytest.raises(
-        TypeError, match=r"ClassifierJobOut has no field 'events' Fields: auto_start"
+        TypeError,
+        match=r"^ClassifierJobOutFactory\.build\(\): unknown ClassifierJobOut field 'events'; "
+        r"expected one of 'auto_start', ",
     ):
         ClassifierJobOutFactory.build(events=[])
-    with pytest.raises(TypeError, match=r"has no field 'zzz' Fields:"):
+    with pytest.raises(TypeError, match=r"unknown ClassifierDetailedJobOut field 'zzz'; expected"):
         ClassifierDetailedJobOutFactory.build(zzz=1)
 
 
 def test_misspelt_nested_field_and_constant_fields_are_refused() -> None:
     with pytest.raises(
         TypeError,
-        match=r"^ClassifierDetailedJobOutFactory\.build\(\) metadata: JobMetadataOut has no field "
-        r"'costs'; did you mean 'cost'\? Fields: cost, cost_currency, data_tokens, ",
+        match=r"^ClassifierDetailedJobOutFactory\.build\(\) metadata: unknown JobMetadataOut field "
+        r"'costs' \(did you mean 'cost'\?\); expected one of 'cost', 'cost_currency', ",
     ):
         ClassifierDetailedJobOutFactory.build(metadata={"costs": 1.0})
     with pytest.raises(
@@ -372,7 +394,9 @@ def test_nested_factories_build_seeded_values_with_overrides(
     assert type(first) is model
     built = factory.build(**override)
     assert {name: getattr(built, name) for name in override} == override
-    with pytest.raises(TypeError, match=f"{factory.__name__}.build\\(\\): {model.__name__} has no"):
+    with pytest.raises(
+        TypeError, match=f"{factory.__name__}.build\\(\\): unknown {model.__name__} field 'nope'"
+    ):
         factory.build(nope=1)
 
 
@@ -434,7 +458,471 @@ def test_a_list_of_models_may_be_given_as_dicts() -> None:
     assert coherence_violations(job) == []
     with pytest.raises(
         TypeError,
-        match=r"^ClassifierDetailedJobOutFactory\.build\(\) integrations\[0\]: WandbIntegrationOut "
-        r"has no field 'projekt'; did you mean 'project'\? Fields: name, project, run_name, url$",
+        match=r"^ClassifierDetailedJobOutFactory\.build\(\) integrations\[0\]: unknown "
+        r"WandbIntegrationOut field 'projekt' \(did you mean 'project'\?\); expected one of "
+        r"'name', 'project', 'run_name', 'url'$",
     ):
         ClassifierDetailedJobOutFactory.build(integrations=[{"projekt": "x"}])
+
+
+# --- overrides are checked before anything is drawn from them ----------------------------------
+
+_TARGET: dict[str, Any] = {
+    "name": "t",
+    "labels": ["a", "b"],
+    "weight": 1.0,
+    "loss_function": "single_class",
+}
+_CHECKPOINT: dict[str, Any] = {
+    "metrics": {"train_loss": 0.5},
+    "step_number": 1,
+    "created_at": 1_700_000_000,
+}
+_EVENT = {"name": "status-updated", "created_at": 1_700_000_000}
+_BUILD = "ClassifierDetailedJobOutFactory.build() "
+_UNIX_SECONDS = "; for a datetime d, give int(d.timestamp())"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"trained_tokens": "many"},
+            "trained_tokens: expected an integer or None, got str 'many'",
+            id="str-for-int",
+        ),
+        pytest.param(
+            {"trained_tokens": True},
+            "trained_tokens: expected an integer or None, got bool True",
+            id="bool-for-int",
+        ),
+        pytest.param(
+            {"trained_tokens": 1.0},
+            "trained_tokens: expected an integer or None, got float 1.0",
+            id="float-for-int",
+        ),
+        pytest.param({"model": 123}, "model: expected a string, got int 123", id="int-for-str"),
+        pytest.param({"model": None}, "model: expected a string, got None", id="None-for-str"),
+        pytest.param(
+            {"model": S.RUNNING},
+            "model: expected a string, got ClassifierJobOutStatus "
+            "<ClassifierJobOutStatus.RUNNING: 'RUN...",
+            id="str-enum-for-str",
+        ),
+        pytest.param(
+            {"model": 10**5000}, "model: expected a string, got int <too long to show>", id="huge"
+        ),
+        pytest.param(
+            {"auto_start": 1}, "auto_start: expected a boolean, got int 1", id="int-for-bool"
+        ),
+        pytest.param(
+            {"created_at": "yesterday"},
+            f"created_at: expected an integer (Unix seconds), got str 'yesterday'{_UNIX_SECONDS}",
+            id="created_at-text",
+        ),
+        pytest.param(
+            {"modified_at": datetime.datetime(2025, 4, 16, tzinfo=datetime.timezone.utc)},
+            "modified_at: expected an integer (Unix seconds), got datetime "
+            f"datetime.datetime(2025, 4, 16, 0, 0, ...{_UNIX_SECONDS}",
+            id="modified_at-datetime",
+        ),
+        pytest.param(
+            {"metadata": {"estimated_start_time": 1.5}},
+            "metadata.estimated_start_time: expected an integer (Unix seconds) or None, "
+            f"got float 1.5{_UNIX_SECONDS}",
+            id="estimated_start_time-float",
+        ),
+        pytest.param(
+            {"hyperparameters": {"training_steps": "ten"}},
+            "hyperparameters.training_steps: expected an integer or None, got str 'ten'",
+            id="nested-dict",
+        ),
+        pytest.param(
+            {"hyperparameters": ClassifierTrainingParameters(training_steps="ten")},  # type: ignore[arg-type]
+            "hyperparameters.training_steps: expected an integer or None, got str 'ten'",
+            id="nested-instance",
+        ),
+        pytest.param(
+            {"hyperparameters": {"learning_rate": "0.1"}},
+            "hyperparameters.learning_rate: expected a number, got str '0.1'",
+            id="str-for-float",
+        ),
+        pytest.param(
+            {"hyperparameters": "fast"},
+            "hyperparameters: expected a ClassifierTrainingParameters or a dict of its fields, "
+            "got str 'fast'",
+            id="str-for-model",
+        ),
+        pytest.param(
+            {"metadata": 0},
+            "metadata: expected a JobMetadataOut or a dict of its fields or None, got int 0",
+            id="int-for-optional-model",
+        ),
+        pytest.param(
+            {"training_files": "file-1"},
+            "training_files: expected a list, got str 'file-1'",
+            id="str-for-list",
+        ),
+        pytest.param(
+            {"training_files": ("file-1",)},
+            "training_files: expected a list, got tuple ('file-1',)",
+            id="tuple-for-list",
+        ),
+        pytest.param(
+            {"validation_files": ["file-1", 2]},
+            "validation_files[1]: expected a string, got int 2",
+            id="list-item",
+        ),
+        pytest.param(
+            {"suffix": ["x" * 50]},
+            "suffix: expected a string or None, got list ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...",
+            id="long-value-cut",
+        ),
+        pytest.param(
+            {"integrations": [{"name": "run"}]},
+            "integrations[0]: WandbIntegrationOut needs 'project' too",
+            id="list-item-dict-incomplete",
+        ),
+        pytest.param(
+            {"integrations": [{"project": 7}]},
+            "integrations[0].project: expected a string, got int 7",
+            id="list-item-dict-field",
+        ),
+        pytest.param(
+            {"integrations": ["ft-exp"]},
+            "integrations[0]: expected a WandbIntegrationOut or a dict of its fields, "
+            "got str 'ft-exp'",
+            id="list-item-str-for-model",
+        ),
+        pytest.param(
+            {"classifier_targets": [{**_TARGET, "labels": "ab"}]},
+            "classifier_targets[0].labels: expected a list, got str 'ab'",
+            id="target-labels",
+        ),
+        pytest.param(
+            {"classifier_targets": [{**_TARGET, "loss_function": 1}]},
+            "classifier_targets[0].loss_function: expected one of 'single_class', "
+            "'multi_class', got int 1",
+            id="literal-int",
+        ),
+        pytest.param(
+            {"checkpoints": [{**_CHECKPOINT, "metrics": {"train_loss": "low"}}]},
+            "checkpoints[0].metrics.train_loss: expected a number or None, got str 'low'",
+            id="two-levels-deep",
+        ),
+        pytest.param(
+            {
+                "checkpoints": [
+                    CheckpointOut(
+                        metrics={"train_loss": 1.0},  # type: ignore[arg-type]
+                        step_number=1,
+                        created_at=1,
+                    )
+                ]
+            },
+            "checkpoints[0].metrics: expected a MetricOut, got dict {'train_loss': 1.0}",
+            id="dict-inside-an-instance",
+        ),
+        pytest.param(
+            {"events": [{**_EVENT, "data": "RUNNING"}]},
+            "events[0].data: expected a dict or None, got str 'RUNNING'",
+            id="str-for-json-object",
+        ),
+        pytest.param(
+            {"events": [{**_EVENT, "data": {"at": {1, 2}}}]},
+            "events[0].data.at: expected a JSON value, got set {1, 2}",
+            id="json-value",
+        ),
+        pytest.param(
+            {"events": [{**_EVENT, "data": {"a b": [b"x"]}}]},
+            "events[0].data['a b'][0]: expected a JSON value, got bytes b'x'",
+            id="json-value-in-list",
+        ),
+        pytest.param(
+            {"events": [{**_EVENT, "data": {3: "x"}}]},
+            "events[0].data: expected string keys, got key int 3",
+            id="json-key",
+        ),
+    ],
+)
+def test_an_override_of_the_wrong_type_is_named_with_what_its_field_takes(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=r"\A") as caught:
+        ClassifierDetailedJobOutFactory.build(status="SUCCESS", **overrides)
+    assert str(caught.value) == _BUILD + message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"classifier_targets": [{**_TARGET, "loss_function": "single"}]},
+            "classifier_targets[0].loss_function: unknown value 'single' (did you mean "
+            "'single_class'?); expected one of 'single_class', 'multi_class'",
+            id="misspelt-literal",
+        ),
+        pytest.param(
+            {"metadata": {"cost": math.inf}},
+            "metadata.cost: expected a finite number, got float inf",
+            id="infinite",
+        ),
+        pytest.param(
+            {"metadata": {"cost": 10**400}},
+            f"metadata.cost: expected a finite number, got int {'1' + '0' * 36}...",
+            id="int-beyond-float",
+        ),
+        pytest.param(
+            {"events": [{**_EVENT, "data": {"loss": math.nan}}]},
+            "events[0].data.loss: expected a finite number, got float nan",
+            id="json-nan",
+        ),
+    ],
+)
+def test_a_misspelt_literal_or_a_number_that_is_not_finite_is_a_value_error(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        ClassifierDetailedJobOutFactory.build(**overrides)
+    assert str(caught.value) == _BUILD + message
+
+
+_OUT_OF_RANGE = "which the server never sends; to make such a job on purpose, change a built one "
+_OUT_OF_RANGE += "with attrs.evolve()"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        pytest.param(
+            {"hyperparameters": {"training_steps": -5}},
+            "hyperparameters.training_steps: -5 is out of range (allowed: >= 1)",
+            id="negative-steps",
+        ),
+        pytest.param(
+            {"hyperparameters": {"training_steps": 0}},
+            "hyperparameters.training_steps: 0 is out of range (allowed: >= 1)",
+            id="zero-steps",
+        ),
+        pytest.param(
+            {"hyperparameters": ClassifierTrainingParameters(training_steps=-5)},
+            "hyperparameters.training_steps: -5 is out of range (allowed: >= 1)",
+            id="instance-steps",
+        ),
+        pytest.param(
+            {"hyperparameters": {"learning_rate": 2}},
+            "hyperparameters.learning_rate: 2 is out of range (allowed: in [1e-08, 1.0])",
+            id="learning-rate",
+        ),
+        pytest.param(
+            {"hyperparameters": {"epochs": 0.0}},
+            "hyperparameters.epochs: 0.0 is out of range (allowed: > 0)",
+            id="epochs",
+        ),
+        pytest.param(
+            {"hyperparameters": {"seq_len": 99}},
+            "hyperparameters.seq_len: 99 is out of range (allowed: >= 100)",
+            id="seq_len",
+        ),
+        pytest.param(
+            {"trained_tokens": -1},
+            "trained_tokens: -1 is out of range (allowed: >= 0)",
+            id="trained_tokens",
+        ),
+        pytest.param(
+            {"metadata": {"cost": -0.5}},
+            "metadata.cost: -0.5 is out of range (allowed: >= 0.0)",
+            id="cost",
+        ),
+        pytest.param(
+            {"metadata": JobMetadataOut(train_tokens=-1)},
+            "metadata.train_tokens: -1 is out of range (allowed: >= 0)",
+            id="metadata-instance",
+        ),
+        pytest.param(
+            {"checkpoints": [{**_CHECKPOINT, "metrics": {"valid_loss": -1.0}}]},
+            "checkpoints[0].metrics.valid_loss: -1.0 is out of range (allowed: >= 0.0)",
+            id="metric",
+        ),
+        pytest.param(
+            {"checkpoints": [{**_CHECKPOINT, "step_number": 0}]},
+            "checkpoints[0].step_number: 0 is out of range (allowed: >= 1)",
+            id="step_number",
+        ),
+        pytest.param(
+            {"classifier_targets": [{**_TARGET, "weight": -1.0}]},
+            "classifier_targets[0].weight: -1.0 is out of range (allowed: >= 0.0)",
+            id="target-weight",
+        ),
+    ],
+)
+def test_an_override_the_server_would_never_send_is_refused(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        ClassifierDetailedJobOutFactory.build(status="SUCCESS", **overrides)
+    assert str(caught.value) == f"{_BUILD}{message}, {_OUT_OF_RANGE}"
+
+
+def test_the_escape_hatch_for_an_out_of_range_job_is_attrs_evolve() -> None:
+    job = ClassifierDetailedJobOutFactory.build(status="SUCCESS")
+    odd = attrs.evolve(
+        job,
+        trained_tokens=-1,
+        hyperparameters=attrs.evolve(job.hyperparameters, training_steps=-5),
+    )
+    assert odd.trained_tokens == -1
+    assert "trained_tokens -1 is below 0" in coherence_violations(odd)
+    assert "hyperparameters.training_steps -5 is below 1" in coherence_violations(odd)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        pytest.param({"hyperparameters": {"training_steps": 1}}, id="one-step"),
+        pytest.param({"hyperparameters": {"learning_rate": 1}}, id="int-for-float"),
+        pytest.param({"hyperparameters": {"learning_rate": 1e-8}}, id="lowest-learning-rate"),
+        pytest.param({"hyperparameters": {"epochs": 1e-9}}, id="tiny-epochs"),
+        pytest.param({"hyperparameters": {"weight_decay": None}}, id="none-where-optional"),
+        pytest.param({"hyperparameters": {"seq_len": 100}}, id="shortest-seq_len"),
+        pytest.param({"validation_files": None, "suffix": None}, id="nulls"),
+        pytest.param({"created_at": 0}, id="epoch"),
+    ],
+)
+def test_values_on_the_bounds_and_nulls_where_allowed_are_accepted(
+    overrides: dict[str, Any],
+) -> None:
+    job = ClassifierDetailedJobOutFactory.build(status="SUCCESS", **overrides)
+    for name, value in overrides.items():
+        if isinstance(value, dict):
+            assert attrs.asdict(getattr(job, name)).items() >= value.items()
+        else:
+            assert getattr(job, name) == value
+    assert job.trained_tokens is not None
+    assert job.trained_tokens > 0
+
+
+def test_overrides_that_crashed_deep_inside_a_build_are_named_first() -> None:
+    # Each of these used to fail inside the lifecycle (a str added to an int) or to build a job
+    # that the SDK refuses to parse.
+    for status in S:
+        with pytest.raises(TypeError, match=r"created_at: expected an integer \(Unix seconds\)"):
+            ClassifierDetailedJobOutFactory.build(status=status, created_at="yesterday")
+        with pytest.raises(TypeError, match=r"hyperparameters\.training_steps: expected an int"):
+            ClassifierDetailedJobOutFactory.build(
+                status=status, hyperparameters={"training_steps": "ten"}
+            )
+
+
+def test_nested_dicts_make_models_at_every_depth() -> None:
+    job = ClassifierDetailedJobOutFactory.build(
+        status="SUCCESS",
+        checkpoints=[_CHECKPOINT],
+        classifier_targets=[_TARGET],
+        events=[{**_EVENT, "data": {"status": S.QUEUED, "loss": 0.5, "tags": ["a", 1], "x": None}}],
+    )
+    assert job.checkpoints == [
+        CheckpointOut(metrics=MetricOut(train_loss=0.5), step_number=1, created_at=1_700_000_000)
+    ]
+    assert job.classifier_targets == [ClassifierTargetOut(**_TARGET)]
+    assert job.events == [
+        EventOut(
+            name="status-updated",
+            created_at=1_700_000_000,
+            data={"status": S.QUEUED, "loss": 0.5, "tags": ["a", 1], "x": None},
+        )
+    ]
+
+
+def test_a_declared_value_of_the_wrong_type_is_refused_at_build() -> None:
+    class BadModelFactory(ClassifierDetailedJobOutFactory):
+        model = 123
+
+    with pytest.raises(TypeError, match=r"\A") as caught:
+        BadModelFactory.build()
+    assert str(caught.value) == "BadModelFactory.build() model: expected a string, got int 123"
+
+
+@pytest.mark.parametrize(
+    ("factory", "overrides", "error", "message"),
+    [
+        pytest.param(
+            ClassifierTrainingParametersFactory,
+            {"training_steps": 0},
+            ValueError,
+            "training_steps: 0 is out of range (allowed: >= 1)",
+            id="ClassifierTrainingParametersFactory",
+        ),
+        pytest.param(
+            JobMetadataOutFactory,
+            {"cost": "3.28"},
+            TypeError,
+            "cost: expected a number or None, got str '3.28'",
+            id="JobMetadataOutFactory",
+        ),
+        pytest.param(
+            MetricOutFactory,
+            {"train_loss": -0.1},
+            ValueError,
+            "train_loss: -0.1 is out of range (allowed: >= 0.0)",
+            id="MetricOutFactory",
+        ),
+        pytest.param(
+            CheckpointOutFactory,
+            {"metrics": {"train_loss": True}},
+            TypeError,
+            "metrics.train_loss: expected a number or None, got bool True",
+            id="CheckpointOutFactory",
+        ),
+        pytest.param(
+            ClassifierTargetOutFactory,
+            {"weight": -1},
+            ValueError,
+            "weight: -1 is out of range (allowed: >= 0.0)",
+            id="ClassifierTargetOutFactory",
+        ),
+        pytest.param(
+            EventOutFactory,
+            {"created_at": "now"},
+            TypeError,
+            f"created_at: expected an integer (Unix seconds), got str 'now'{_UNIX_SECONDS}",
+            id="EventOutFactory",
+        ),
+        pytest.param(
+            WandbIntegrationOutFactory,
+            {"url": 1},
+            TypeError,
+            "url: expected a string or None, got int 1",
+            id="WandbIntegrationOutFactory",
+        ),
+        pytest.param(
+            JobInFactory,
+            {"training_files": [{"file_id": 1}]},
+            TypeError,
+            "training_files[0].file_id: expected a string, got int 1",
+            id="JobInFactory",
+        ),
+    ],
+)
+def test_the_nested_factories_check_their_overrides_too(
+    factory: type[ClassifierTrainingParametersFactory],
+    overrides: dict[str, Any],
+    error: type[Exception],
+    message: str,
+) -> None:
+    with pytest.raises(error, match=r"\A") as caught:
+        factory.build(**overrides)
+    shown = str(caught.value).removesuffix(f", {_OUT_OF_RANGE}")
+    assert shown == f"{factory.__name__}.build() {message}"
+
+
+def test_a_create_request_may_be_out_of_range_for_the_server_to_refuse() -> None:
+    # A request is what the code under test sends and the server checks (a 422): the factory
+    # builds one out of range when asked, types still checked.
+    request = JobInFactory.build(
+        hyperparameters={"training_steps": 0, "learning_rate": 2.0},
+        invalid_sample_skip_percentage=0.9,
+    )
+    assert request.hyperparameters.training_steps == 0
+    assert request.hyperparameters.learning_rate == 2.0
+    assert request.invalid_sample_skip_percentage == 0.9

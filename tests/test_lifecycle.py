@@ -7,18 +7,22 @@ same job), break exactly one thing, and read every message ``coherence_violation
 from __future__ import annotations
 
 from collections.abc import Callable
+from random import Random
 from typing import Any
 
 import attrs
 import pytest
 
+from pytest_classifierjobs import progression
 from pytest_classifierjobs.factories import ClassifierDetailedJobOutFactory, ClassifierJobOutFactory
 from pytest_classifierjobs.lifecycle import (
     ACTIVE_STATUSES,
+    BOUNDS,
     FAILED_STATUSES,
     STATUS_GROUPS,
     TERMINAL_STATUSES,
     TRANSITIONS,
+    Bound,
     IllegalTransitionError,
     Progress,
     coherence_violations,
@@ -31,6 +35,7 @@ from pytest_classifierjobs.models import (
     ClassifierJobOut,
     ClassifierJobOutStatus,
     ClassifierTargetOut,
+    ClassifierTrainingParameters,
     EventOut,
     JobMetadataOut,
     MetricOut,
@@ -40,8 +45,8 @@ from pytest_classifierjobs.models import (
 S = ClassifierJobOutStatus
 
 ALL_NAMES = (
-    "QUEUED, STARTED, VALIDATING, VALIDATED, RUNNING, FAILED_VALIDATION, FAILED, SUCCESS, "
-    "CANCELLED, CANCELLATION_REQUESTED"
+    "'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', 'FAILED_VALIDATION', 'FAILED', "
+    "'SUCCESS', 'CANCELLED', 'CANCELLATION_REQUESTED'"
 )
 
 # The fields the coherent base jobs are drawn from, fixed so that messages are literal strings.
@@ -229,16 +234,29 @@ def test_parse_status_reads_each_value(status: ClassifierJobOutStatus) -> None:
     ("value", "shown"),
     [
         pytest.param("DONE", "'DONE'", id="unknown-word"),
-        pytest.param("queued", "'queued'", id="wrong-case"),
+        pytest.param("queued", "'queued' (did you mean 'QUEUED'?)", id="wrong-case"),
+        pytest.param("RUNING", "'RUNING' (did you mean 'RUNNING'?)", id="misspelt"),
+        pytest.param("CANCELED", "'CANCELED' (did you mean 'CANCELLED'?)", id="us-spelling"),
         pytest.param("", "''", id="empty"),
     ],
 )
-def test_parse_status_lists_the_ten_statuses(value: str, shown: str) -> None:
+def test_parse_status_names_the_closest_and_lists_the_ten_statuses(value: str, shown: str) -> None:
     with pytest.raises(ValueError, match=r"^unknown job status") as info:
         parse_status(value)
 
-    assert str(info.value) == f"unknown job status {shown}; expected one of: {ALL_NAMES}"
+    assert str(info.value) == f"unknown job status {shown}; expected one of {ALL_NAMES}"
     assert info.value.__suppress_context__
+
+
+@pytest.mark.parametrize("value", [3, None, b"RUNNING"], ids=["int", "None", "bytes"])
+def test_parse_status_of_no_string_is_a_type_error(value: object) -> None:
+    with pytest.raises(TypeError) as info:
+        parse_status(value)  # type: ignore[arg-type]
+
+    assert str(info.value) == (
+        "a job status is a ClassifierJobOutStatus or its name, such as 'RUNNING', "
+        f"not {type(value).__name__} {value!r}"
+    )
 
 
 # --- Progress --------------------------------------------------------------------------------
@@ -517,7 +535,7 @@ def test_advance_to_an_unknown_status_is_a_plain_value_error() -> None:
         Progress().advance("DONE")
 
     assert not isinstance(info.value, IllegalTransitionError)
-    assert str(info.value) == f"unknown job status 'DONE'; expected one of: {ALL_NAMES}"
+    assert str(info.value) == f"unknown job status 'DONE'; expected one of {ALL_NAMES}"
 
 
 def test_advance_returns_a_new_progress() -> None:
@@ -557,7 +575,7 @@ def test_progress_converts_its_status(status: ClassifierJobOutStatus | str) -> N
 
 
 def test_progress_rejects_an_unknown_status() -> None:
-    with pytest.raises(ValueError, match=r"^unknown job status 'DONE'; expected one of: QUEUED"):
+    with pytest.raises(ValueError, match=r"^unknown job status 'DONE'; expected one of 'QUEUED', "):
         Progress(status="DONE")
 
 
@@ -1104,6 +1122,176 @@ def test_estimated_start_time_is_null_while_validated_and_waiting() -> None:
     assert coherence_violations(job) == []
 
 
+# --- coherence: ranges --------------------------------------------------------------------
+
+
+def _first_metrics(**changes: Any) -> Breaker:
+    def breaker(job: Job) -> Job:
+        newest, *older = job.checkpoints
+        metrics = attrs.evolve(newest.metrics, **changes)
+        return attrs.evolve(job, checkpoints=[attrs.evolve(newest, metrics=metrics), *older])
+
+    return breaker
+
+
+@pytest.mark.parametrize(
+    ("base", "breaker", "expected"),
+    [
+        pytest.param(
+            succeeded,
+            lambda job: attrs.evolve(job, trained_tokens=-1_638_400),
+            ["trained_tokens -1638400 is below 0"],
+            id="trained_tokens",
+        ),
+        pytest.param(
+            validated,
+            _meta(train_tokens=-655_360),
+            ["metadata.train_tokens -655360 is below 0"],
+            id="train_tokens",
+        ),
+        pytest.param(
+            validated,
+            _meta(train_tokens_per_step=-65_536),
+            ["metadata.train_tokens_per_step -65536 is below 0"],
+            id="train_tokens_per_step",
+        ),
+        pytest.param(
+            validated,
+            _meta(data_tokens=-1),
+            ["metadata.data_tokens -1 is below 0"],
+            id="data_tokens",
+        ),
+        pytest.param(
+            validated,
+            _meta(expected_duration_seconds=-40),
+            ["metadata.expected_duration_seconds -40 is below 0"],
+            id="expected_duration_seconds",
+        ),
+        pytest.param(
+            succeeded,
+            _first_metrics(train_loss=-0.1),
+            ["checkpoints[0].metrics.train_loss -0.1 is below 0.0"],
+            id="train_loss",
+        ),
+        pytest.param(
+            succeeded,
+            _first_metrics(valid_loss=-0.1, valid_mean_token_accuracy=-0.5),
+            [
+                "checkpoints[0].metrics.valid_loss -0.1 is below 0.0",
+                "checkpoints[0].metrics.valid_mean_token_accuracy -0.5 is below 0.0",
+            ],
+            id="valid-metrics",
+        ),
+        pytest.param(
+            validated,
+            lambda job: attrs.evolve(job, classifier_targets=[attrs.evolve(TARGET, weight=-1.0)]),
+            ["classifier_targets[0].weight -1.0 is below 0.0"],
+            id="target-weight",
+        ),
+        pytest.param(
+            fresh_queued,
+            _hp(training_steps=None, epochs=-1.0),
+            ["hyperparameters.epochs -1.0 is not above 0"],
+            id="epochs-asked-for-negative",
+        ),
+        pytest.param(
+            fresh_queued,
+            _hp(training_steps=None, epochs=0),
+            ["hyperparameters.epochs 0 is not above 0"],
+            id="epochs-asked-for-zero",
+        ),
+        pytest.param(
+            validated,
+            _hp(training_steps=-5),
+            ["hyperparameters.training_steps -5 is below 1"],
+            id="training_steps-negative",
+        ),
+    ],
+)
+def test_counts_costs_losses_and_weights_are_never_negative(
+    base: Callable[[], Job], breaker: Breaker, expected: list[str]
+) -> None:
+    _check(base, breaker, expected)
+
+
+@pytest.mark.parametrize(
+    ("base", "breaker"),
+    [
+        pytest.param(
+            succeeded, _first_metrics(valid_loss=0.0, valid_mean_token_accuracy=0.0), id="zero"
+        ),
+        pytest.param(succeeded, _first_metrics(valid_mean_token_accuracy=1.000433), id="above-1"),
+        pytest.param(
+            validated,
+            lambda job: attrs.evolve(job, classifier_targets=[attrs.evolve(TARGET, weight=0.0)]),
+            id="weight-0",
+        ),
+        pytest.param(fresh_queued, _hp(training_steps=None, epochs=0.01), id="epochs-asked-for"),
+        pytest.param(requeued, _meta(estimated_start_time=-1), id="timestamps-unbounded"),
+    ],
+)
+def test_zero_and_the_observed_values_are_coherent(
+    base: Callable[[], Job], breaker: Breaker
+) -> None:
+    assert coherence_violations(breaker(base())) == []
+
+
+def test_a_job_walked_with_negative_steps_has_every_derived_count_reported() -> None:
+    # What the factory refuses to build (a ValueError) can still be walked by hand: the
+    # counts derived from -5 steps are negative, and each is named.
+    job = progression.fresh_job(
+        id=JOB_ID,
+        model=MODEL,
+        auto_start=True,
+        created_at=CREATED_AT,
+        training_files=["file"],
+        validation_files=None,
+        suffix=None,
+        integrations=None,
+        hyperparameters=ClassifierTrainingParameters(training_steps=-5, seq_len=16384),
+    )
+    progress, rng = Progress(), Random(SEED)
+    for status in (S.VALIDATING, S.VALIDATED, S.QUEUED, S.RUNNING, S.SUCCESS):
+        job, progress = progression.take_step(job, progress, status, rng)
+
+    problems = coherence_violations(job)
+
+    assert job.trained_tokens == -5 * 16384
+    assert {
+        "trained_tokens -81920 is below 0",
+        "hyperparameters.training_steps -5 is below 1",
+        "metadata.train_tokens -327680 is below 0",
+    } <= set(problems)
+    assert any(p.startswith("metadata.expected_duration_seconds -") for p in problems)
+
+
+def test_bounds_say_what_they_allow() -> None:
+    steps = BOUNDS[ClassifierTrainingParameters]["training_steps"]
+    assert (0 in steps, 1 in steps, str(steps)) == (False, True, ">= 1")
+    epochs = BOUNDS[ClassifierTrainingParameters]["epochs"]
+    assert (0 in epochs, 1e-9 in epochs, str(epochs)) == (False, True, "> 0")
+    rate = BOUNDS[ClassifierTrainingParameters]["learning_rate"]
+    assert (1e-8 in rate, 1.0 in rate, 1.5 in rate, str(rate)) == (
+        True,
+        True,
+        False,
+        "in [1e-08, 1.0]",
+    )
+    assert rate.violation("lr", 2) == "lr 2 is outside [1e-08, 1.0]"
+    assert Bound(0).violation("n", -1) == "n -1 is below 0"
+    assert Bound(0, open=True).violation("n", 0) == "n 0 is not above 0"
+    assert set(BOUNDS) == {
+        ClassifierTrainingParameters,
+        ClassifierJobOut,
+        JobMetadataOut,
+        MetricOut,
+        CheckpointOut,
+        ClassifierTargetOut,
+    }
+    with pytest.raises(TypeError):
+        BOUNDS[ClassifierJobOut]["trained_tokens"] = Bound(1)  # type: ignore[index]
+
+
 # --- coherence: integrations -----------------------------------------------------------------
 
 
@@ -1264,7 +1452,7 @@ def _swap_event_times(job: Job) -> Job:
             _events("QUEUED", "VALIDATING", "VALIDATED", "BOOTING", "RUNNING"),
             [
                 "events are not a legal path: unknown job status 'BOOTING'; "
-                f"expected one of: {ALL_NAMES}"
+                f"expected one of {ALL_NAMES}"
             ],
             id="unknown-status-in-events",
         ),
@@ -1275,7 +1463,7 @@ def _swap_event_times(job: Job) -> Job:
             ),
             [
                 "events are not a legal path: unknown job status 'None'; "
-                f"expected one of: {ALL_NAMES}"
+                f"expected one of {ALL_NAMES}"
             ],
             id="status-updated-event-without-data",
         ),

@@ -80,5 +80,5 @@ def test_models_are_frozen_keyword_only_and_slotted() -> None:
 def test_status_accepts_its_string_and_refuses_an_unknown_one() -> None:
     job = attrs.evolve(_detailed(), status="RUNNING")
     assert job.status is ClassifierJobOutStatus.RUNNING
-    with pytest.raises(ValueError, match=r"^unknown job status 'DONE'; expected one of: QUEUED, "):
+    with pytest.raises(ValueError, match=r"^unknown job status 'DONE'; expected one of 'QUEUED', "):
         attrs.evolve(_detailed(), status="DONE")

@@ -126,19 +126,27 @@ def test_outcome_is_read_from_its_string() -> None:
     ("kwargs", "message"),
     [
         pytest.param(
-            {"progression": "sometimes"},
-            "progression must be one of 'per_get', 'manual', 'time', not 'sometimes'",
+            {"progression": "often"},
+            "unknown progression 'often'; expected one of 'per_get', 'manual', 'time'",
             id="progression",
         ),
         pytest.param(
+            {"progression": "per-get"},
+            "unknown progression 'per-get' (did you mean 'per_get'?); expected one of "
+            "'per_get', 'manual', 'time'",
+            id="misspelt-progression",
+        ),
+        pytest.param(
             {"outcome": "RUNNING"},
-            "outcome must be one of SUCCESS, FAILED, FAILED_VALIDATION, CANCELLED, not 'RUNNING'",
+            "unknown outcome 'RUNNING'; expected one of 'SUCCESS', 'FAILED', "
+            "'FAILED_VALIDATION', 'CANCELLED'",
             id="active-outcome",
         ),
         pytest.param(
             {"outcome": "DONE"},
-            "unknown job status 'DONE'; expected one of: QUEUED, STARTED, VALIDATING, VALIDATED, "
-            "RUNNING, FAILED_VALIDATION, FAILED, SUCCESS, CANCELLED, CANCELLATION_REQUESTED",
+            "unknown job status 'DONE'; expected one of 'QUEUED', 'STARTED', 'VALIDATING', "
+            "'VALIDATED', 'RUNNING', 'FAILED_VALIDATION', 'FAILED', 'SUCCESS', 'CANCELLED', "
+            "'CANCELLATION_REQUESTED'",
             id="unknown-outcome",
         ),
     ],
@@ -473,7 +481,8 @@ def test_manual_gets_do_not_move_and_advance_does() -> None:
     assert coherent(store.advance(job.id)).status is VG
     assert gets(store, job.id, 2) == [VG, VG]
     assert coherent(store.advance(job.id, 5)).status is VD  # the plan ends there: waits
-    assert store.advance(job.id).status is VD
+    with pytest.raises(ValueError, match=r"it is VALIDATED, and waits for start"):
+        store.advance(job.id)
     assert coherent(store.start_job(job.id)).status is Q  # start itself re-queues
     assert gets(store, job.id, 2) == [Q, Q]
     assert store.advance(job.id, 2).status is OK
@@ -487,11 +496,82 @@ def test_manual_pending_cancellation_still_completes_on_get() -> None:
     assert gets(store, job.id, 2) == [C, C]
 
 
-def test_advance_of_a_job_without_a_plan_leaves_it(
+@pytest.mark.parametrize("progression", PROGRESSIONS)
+def test_advance_of_a_stored_job_says_it_has_no_plan_and_what_moves_it(
+    factory: type[ClassifierDetailedJobOutFactory], progression: Any
+) -> None:
+    store, job = store_with(factory, S.RUNNING, progression=progression)
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        store.advance(job.id, 3)
+    assert str(caught.value) == (
+        f"job {job.id} cannot advance: it is RUNNING, and has no plan (a job stored by a test, "
+        "put in a status by set_status() or at the end of its script stays where it is until "
+        "the code under test starts or cancels it); script(job_id, [...]) gives it steps to "
+        "take (next: CANCELLATION_REQUESTED, FAILED, SUCCESS); set_status(job_id, status) puts "
+        "it in any status"
+    )
+    assert store.jobs[job.id] is job
+    store.script(job.id, ["SUCCESS"])  # what the message says moves it
+    assert coherent(store.advance(job.id)).status is OK
+
+
+def test_advance_of_a_stored_validated_job_says_it_waits_for_start(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
-    store, job = store_with(factory, S.RUNNING, progression="manual")
-    assert store.advance(job.id, 3) is job
+    store, job = store_with(factory, S.VALIDATED, progression="manual")
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        store.advance(job.id)
+    assert str(caught.value) == (
+        f"job {job.id} cannot advance: it is VALIDATED, and waits for start (jobs.start() in the "
+        "SDK); script(job_id, [...]) gives it steps to take (next: CANCELLATION_REQUESTED, "
+        "CANCELLED, QUEUED); set_status(job_id, status) puts it in any status"
+    )
+    store.start_job(job.id)  # the start gives it a plan
+    assert coherent(store.advance(job.id)).status is R
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES, ids=str)
+def test_advance_of_a_created_job_at_its_outcome_says_it_is_final(
+    outcome: ClassifierJobOutStatus,
+) -> None:
+    store = JobStore(rng=Random(6), progression="manual", outcome=outcome)
+    job = store.create_job(request(auto_start=True))
+    assert store.advance(job.id, 10).status is outcome  # fewer steps than asked: no error
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        store.advance(job.id)
+    assert str(caught.value) == (
+        f"job {job.id} cannot advance: it is {outcome.value}, which is final; "
+        "set_status(job_id, status) puts it in another status"
+    )
+
+
+def test_advance_of_a_job_the_clock_has_finished_says_it_is_final() -> None:
+    store, clock = timed()
+    job = store.create_job(request(auto_start=True))
+    clock.advance(100_000)
+    with pytest.raises(ValueError, match=r"it is SUCCESS, which is final"):
+        store.advance(job.id)
+    assert store.jobs[job.id].status is OK  # the catch-up happened all the same
+
+
+def test_advance_of_a_job_at_the_end_of_its_script_says_so(
+    factory: type[ClassifierDetailedJobOutFactory],
+) -> None:
+    store, job = store_with(factory, S.VALIDATED, progression="manual")
+    store.script(job.id, ["QUEUED"])
+    assert store.advance(job.id).status is Q
+    with pytest.raises(ValueError, match=r"it is QUEUED, and has no plan .* \(next: "):
+        store.advance(job.id)
+
+
+@pytest.mark.parametrize("steps", ["2", 1.0, True, None], ids=["str", "float", "bool", "None"])
+def test_advance_needs_an_int_number_of_steps(steps: Any) -> None:
+    store = JobStore(rng=Random(1), progression="manual")
+    job = store.create_job(request())
+    with pytest.raises(TypeError) as caught:
+        store.advance(job.id, steps)
+    assert str(caught.value) == f"steps must be a whole number of steps (an int), not {steps!r}"
+    assert store.jobs[job.id].status is S.QUEUED
 
 
 @pytest.mark.parametrize("steps", [0, -1], ids=["zero", "negative"])
@@ -593,7 +673,9 @@ def test_a_script_with_an_unknown_status_is_refused(
     factory: type[ClassifierDetailedJobOutFactory],
 ) -> None:
     store, job = store_with(factory, S.RUNNING)
-    with pytest.raises(ValueError, match=r"\Aunknown job status 'DONE'; expected one of: "):
+    with pytest.raises(
+        ValueError, match=r"\Aunknown job status 'DONE'; expected one of 'QUEUED', "
+    ):
         store.script(job.id, ["SUCCESS", "DONE"])
 
 
@@ -1039,7 +1121,9 @@ def test_a_clock_moved_back_never_disorders_the_events(progression: Any) -> None
     store = JobStore(rng=Random(1), progression=progression, clock=clock, timings=TIMINGS)
     job = store.create_job(request())
     clock.advance(100)
-    assert coherent(store.advance(job.id, 2)).status is VD  # validated at 100 (12 under time)
+    if progression == "per_get":
+        store.advance(job.id, 2)  # validated at 100; under time the clock did it, at 12
+    assert coherent(store.jobs[job.id]).status is VD
     latest = store.jobs[job.id].modified_at
     clock.freeze(at=CLOCK - 3_600)  # a test travels an hour back
     started = coherent(store.start_job(job.id))
@@ -1132,7 +1216,9 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store(progression: An
 
     def work(seed: int) -> dict[str, int]:
         rng = Random(seed)
-        done = dict.fromkeys(("create", "get", "start", "cancel", "list", "advance", "409"), 0)
+        done = dict.fromkeys(
+            ("create", "get", "start", "cancel", "list", "advance", "409", "stuck"), 0
+        )
         waited = 0
         barrier.wait()
         for _ in range(50):
@@ -1162,7 +1248,12 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store(progression: An
                     assert len({j.id for j in listed.data}) == len(listed.data)
                 else:
                     operation = "advance"
-                    coherent(store.advance(job_id, rng.randint(1, 3)))
+                    try:
+                        moved = store.advance(job_id, rng.randint(1, 3))
+                    except ValueError:  # final, or waiting for start: nothing to take
+                        done["stuck"] += 1
+                    else:
+                        coherent(moved)
             except JobConflictError:
                 done["409"] += 1
             done[operation] += 1
@@ -1171,7 +1262,7 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store(progression: An
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         counts = list(pool.map(work, range(8)))
-    assert sum(sum(c.values()) - c["409"] - c["waited"] for c in counts) == 8 * 50
+    assert sum(sum(c.values()) - c["409"] - c["stuck"] - c["waited"] for c in counts) == 8 * 50
     created = sum(c["create"] for c in counts)
     assert len(store.jobs) == created == len(known) == len(set(known))
     assert set(store.jobs) == set(known)

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import attrs
 
+from pytest_classifierjobs.hints import unknown_name
+
 __all__ = [
     "CheckpointOut",
     "ClassifierDetailedJobOut",
@@ -54,23 +56,34 @@ class ClassifierJobOutStatus(str, enum.Enum):
         return self.value
 
 
-_STATUS_NAMES = ", ".join(status.value for status in ClassifierJobOutStatus)
+_STATUS_VALUES = tuple(status.value for status in ClassifierJobOutStatus)
 
 
 def parse_status(value: ClassifierJobOutStatus | str) -> ClassifierJobOutStatus:
-    """Return the status named by ``value`` (a member or its string); list the ten on error.
+    """Return the status named by ``value`` (a member or its string).
+
+    A name that is no status is a ``ValueError`` that suggests the closest one and lists the
+    ten; a value that is no string at all is a ``TypeError``.
 
     >>> parse_status("SUCCESS")
     <ClassifierJobOutStatus.SUCCESS: 'SUCCESS'>
+    >>> parse_status("RUNING")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown job status 'RUNING' (did you mean 'RUNNING'?); expected one of 'QUEUED', ...
     """
     if isinstance(value, ClassifierJobOutStatus):
         return value
+    if not isinstance(value, str):
+        # Enum lookup would call it an unknown name; it is the wrong kind of value altogether.
+        raise TypeError(
+            "a job status is a ClassifierJobOutStatus or its name, such as 'RUNNING', "
+            f"not {type(value).__name__} {value!r}"
+        )
     try:
         return ClassifierJobOutStatus(value)
     except ValueError:
-        raise ValueError(
-            f"unknown job status {value!r}; expected one of: {_STATUS_NAMES}"
-        ) from None
+        raise ValueError(unknown_name("job status", value, _STATUS_VALUES)) from None
 
 
 #: ``FTClassifierLossFunction`` of the contract.

@@ -54,6 +54,7 @@ from typing import Literal
 import attrs
 
 from pytest_classifierjobs.clock import Clock
+from pytest_classifierjobs.hints import unknown_name
 from pytest_classifierjobs.lifecycle import TERMINAL_STATUSES, Progress, progress_of
 from pytest_classifierjobs.models import (
     ClassifierDetailedJobOut,
@@ -209,16 +210,10 @@ class JobStore:
         timings: Timings | None = None,
     ) -> None:
         if progression not in PROGRESSIONS:
-            raise ValueError(
-                f"progression must be one of {', '.join(map(repr, PROGRESSIONS))}, "
-                f"not {progression!r}"
-            )
+            raise ValueError(unknown_name("progression", progression, PROGRESSIONS))
         parsed_outcome = parse_status(outcome)
         if parsed_outcome not in OUTCOMES:
-            raise ValueError(
-                f"outcome must be one of {', '.join(s.value for s in OUTCOMES)}, "
-                f"not {parsed_outcome.value!r}"
-            )
+            raise ValueError(unknown_name("outcome", parsed_outcome, [s.value for s in OUTCOMES]))
         self._rng = rng
         self.progression: Progression = progression
         self.outcome = parsed_outcome
@@ -296,12 +291,41 @@ class JobStore:
             entry.scripted = True
 
     def advance(self, job_id: str, steps: int = 1) -> ClassifierDetailedJobOut:
-        """Take up to ``steps`` steps of the job's plan now, whatever the progression mode."""
+        """Take up to ``steps`` steps of the job's plan now, whatever the progression mode.
+
+        A plan that ends sooner stops the job where it ends. A job with no step left to take
+        (final, waiting for ``start``, or with no plan: stored by a test, put in a status, at
+        the end of its script) is a ``ValueError`` that says why and what moves it instead.
+        """
+        if isinstance(steps, bool) or not isinstance(steps, int):
+            raise TypeError(f"steps must be a whole number of steps (an int), not {steps!r}")
         if steps < 1:
             raise ValueError(f"steps must be a positive number, not {steps!r}")
         with self._lock:
             entry = self._entry(job_id)
             self._catch_up(entry)
+            if not entry.plan:
+                # Silently returning the job would let a test wait for a move that never comes.
+                status = entry.progress.status
+                if status in TERMINAL_STATUSES:
+                    why = "which is final"
+                    instead = "set_status(job_id, status) puts it in another status"
+                else:
+                    why = (
+                        "and waits for start (jobs.start() in the SDK)"
+                        if status is S.VALIDATED
+                        else "and has no plan (a job stored by a test, put in a status by "
+                        "set_status() or at the end of its script stays where it is until the "
+                        "code under test starts or cancels it)"
+                    )
+                    allowed = ", ".join(sorted(s.value for s in entry.progress.next_statuses()))
+                    instead = (
+                        f"script(job_id, [...]) gives it steps to take (next: {allowed}); "
+                        "set_status(job_id, status) puts it in any status"
+                    )
+                raise ValueError(
+                    f"job {job_id} cannot advance: it is {status.value}, {why}; {instead}"
+                )
             for _ in range(steps):
                 if not entry.plan:
                     break
