@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import decimal
 import http
+import json as _json
+import math
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -27,14 +29,22 @@ import attrs
 import httpx
 
 from .api import OPERATIONS
+from .hints import unknown_name
 
 __all__ = [
     "ALL_OPERATIONS",
+    "DEFAULT_BODY",
     "RATE_LIMIT_BODY",
     "RETIRED_BODY",
     "Fault",
     "FaultQueue",
+    "answer_fault",
+    "check_faults",
+    "check_operation",
     "default_body",
+    "delay_fault",
+    "exception_fault",
+    "rate_limit_fault",
     "rate_limit_headers",
     "set_faults",
 ]
@@ -53,7 +63,10 @@ RATE_LIMIT_BODY: Mapping[str, Any] = {
 RETIRED_BODY: Mapping[str, Any] = {
     "detail": "The fine-tuning jobs API has been retired and no longer serves requests."
 }
-_VALID_NAMES = ", ".join(repr(name) for name in (*OPERATIONS, ALL_OPERATIONS))
+
+
+#: The body of a fault given none: the real service's for its status (``None`` is a body, null).
+DEFAULT_BODY: Any = object()
 
 
 def default_body(status_code: int) -> Any:
@@ -135,10 +148,7 @@ class FaultQueue:
     def add(self, operation: str, fault: Fault, *, times: int | None) -> None:
         """Queue ``fault`` for the next ``times`` calls of ``operation``; ``None``: every call."""
         check_operation(operation)
-        if times is not None and (isinstance(times, bool) or not isinstance(times, int)):
-            raise TypeError(f"times must be a whole number or None, not {times!r}")
-        if times is not None and times < 1:
-            raise ValueError(f"times must be at least 1 (or None for every call), not {times}")
+        check_times(times)
         with self._lock:
             self._queued.append(_Queued(operation, fault, times))
 
@@ -167,6 +177,81 @@ class FaultQueue:
                 for q in self._queued
                 if q.remaining is not None
             ]
+
+
+# --- faults made and checked: what ClassifierJobsMock's fault methods set ------------------------
+
+
+def answer_fault(
+    status_code: int, json: Any = DEFAULT_BODY, headers: Mapping[str, str] | None = None
+) -> Fault:
+    """The fault of ``fail()``: answer ``status_code`` with ``json`` and ``headers``, checked."""
+    if isinstance(status_code, bool) or not isinstance(status_code, int):
+        raise TypeError(f"status_code must be an HTTP status code (an int), not {status_code!r}")
+    if not 100 <= status_code <= 599:
+        raise ValueError(f"status_code must be from 100 to 599, not {status_code}")
+    if json is not DEFAULT_BODY:
+        try:
+            _json.dumps(json, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"json must be a JSON-serializable value ({error})") from None
+    return Fault(status_code=status_code, body=json, headers=_headers(headers))
+
+
+def _headers(headers: object) -> dict[str, str]:
+    if headers is None:
+        return {}
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        raise TypeError(f"headers must be a mapping of str to str, not {headers!r}")
+    return dict(headers)
+
+
+def rate_limit_fault(retry_after: float) -> Fault:
+    """The fault of ``rate_limit()``: ``429`` with ``Retry-After`` and the rate-limit headers."""
+    _check_seconds("retry_after", retry_after)
+    return Fault(status_code=429, body=DEFAULT_BODY, headers=rate_limit_headers(retry_after))
+
+
+def exception_fault(exception: BaseException | type[BaseException]) -> Fault:
+    """The fault of ``raise_error()``: raise ``exception``, an instance or a class."""
+    is_class = isinstance(exception, type) and issubclass(exception, BaseException)
+    if not is_class and not isinstance(exception, BaseException):
+        raise TypeError(
+            "raise_error() takes an exception or an exception class, such as "
+            f"httpx.ReadTimeout or httpx.ConnectError, not {exception!r}"
+        )
+    fault = Fault(exception=exception)
+    try:  # a class is made at request time: find out now whether it can be
+        fault.exception_for(httpx.Request("GET", "https://api.mistral.ai"))
+    except TypeError as error:
+        raise TypeError(
+            f"raise_error() cannot make a {exception!r} from a message ({error}); "
+            "pass an instance instead"
+        ) from None
+    return fault
+
+
+def delay_fault(seconds: float) -> Fault:
+    """The fault of ``delay()``: the normal answer, ``seconds`` late."""
+    _check_seconds("seconds", seconds)
+    return Fault(delay=float(seconds))
+
+
+def _check_seconds(name: str, seconds: object) -> None:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name} must be a number of seconds, not {seconds!r}")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"{name} must be a finite, non-negative number of seconds, not {seconds}")
+
+
+def check_times(times: object) -> None:
+    """``times`` of a fault: a whole number from 1, or ``None`` for every call."""
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int)):
+        raise TypeError(f"times must be a whole number or None, not {times!r}")
+    if times is not None and times < 1:
+        raise ValueError(f"times must be at least 1 (or None for every call), not {times}")
 
 
 class FaultTarget(Protocol):
@@ -215,6 +300,40 @@ def set_faults(target: FaultTarget, faults: Mapping[str, Sequence[object]]) -> N
                 raise TypeError(f"{fault!r} is not a fault; {_FAULT_KINDS}")
 
 
+class _Checker:
+    """A :class:`FaultTarget` that checks every fault as the mock would, and keeps none."""
+
+    def fail(
+        self,
+        operation: str,  # noqa: ARG002  (set_faults checked it)
+        status_code: int,
+        *,
+        times: int | None = 1,
+        json: Any = DEFAULT_BODY,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        answer_fault(status_code, json, headers)
+        check_times(times)
+
+    def raise_error(
+        self,
+        operation: str,  # noqa: ARG002  (set_faults checked it)
+        exception: BaseException | type[BaseException],
+        *,
+        times: int | None = 1,
+    ) -> None:
+        exception_fault(exception)
+        check_times(times)
+
+
+def check_faults(faults: Mapping[str, Sequence[object]]) -> None:
+    """Raise what :func:`set_faults` would raise for ``faults``, without a fake to set them on.
+
+    The plugin checks a marker's ``faults`` so when it collects the test.
+    """
+    set_faults(_Checker(), faults)
+
+
 _FAULT_KINDS = (
     "a fault is a status code, an exception (or its class), or a dict of fail() arguments "
     "such as {'status_code': 429, 'times': 2}"
@@ -224,4 +343,4 @@ _FAULT_KINDS = (
 def check_operation(operation: str) -> None:
     """Raise ``ValueError`` for a name that is no operation, listing the valid ones."""
     if operation not in OPERATIONS and operation != ALL_OPERATIONS:
-        raise ValueError(f"unknown operation {operation!r}; expected one of {_VALID_NAMES}")
+        raise ValueError(unknown_name("operation", operation, (*OPERATIONS, ALL_OPERATIONS)))

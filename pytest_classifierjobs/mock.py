@@ -48,7 +48,18 @@ from .api import (
 )
 from .clock import Clock, Moment, to_seconds
 from .factories import ClassifierDetailedJobOutFactory
-from .faults import Fault, FaultQueue, default_body, rate_limit_headers
+from .faults import (
+    DEFAULT_BODY,
+    Fault,
+    FaultQueue,
+    answer_fault,
+    default_body,
+    delay_fault,
+    exception_fault,
+    rate_limit_fault,
+)
+from .guard import is_mistral_host
+from .hints import unknown_name
 from .lifecycle import coherence_violations
 from .models import (
     ClassifierDetailedJobOut,
@@ -58,6 +69,7 @@ from .models import (
     FTModelCard,
     UploadFileOut,
 )
+from .overrides import check_overrides, check_types, out_of_range
 from .progression import CLASSIFIER_BASE_MODELS, fit_in_time, shifted
 from .routing import RouteMatch
 from .schemas import FilePurpose
@@ -81,9 +93,6 @@ _COMPLETION_DRAWS = 20
 
 # The purposes an upload may have: those the upload's validation accepts.
 _PURPOSES = tuple(purpose.value for purpose in FilePurpose)
-
-# The marker of "no body given": None is a body (JSON null).
-_DEFAULT_BODY: Any = object()
 
 # How long before the clock's present a job that add() builds last changed: up to an hour.
 _ADDED_AGE_SECONDS = 3600
@@ -158,6 +167,7 @@ class ClassifierJobsMock:
         #: Where the fake answers, spelt as httpx spells URLs (lower-case host, no default port).
         self.base_url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._prefix = parsed.path.rstrip("/")
+        self._base = parsed
         seeds = Random(seed)
         #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
         #: seeded from ``seed``.
@@ -310,7 +320,7 @@ class ClassifierJobsMock:
                 )
             data = b"".join(json.dumps(dict(row)).encode() + b"\n" for row in rows)
         if purpose not in _PURPOSES:
-            raise ValueError(f"purpose must be one of {', '.join(_PURPOSES)}, not {purpose!r}")
+            raise ValueError(unknown_name("purpose", purpose, _PURPOSES))
         return self.file_store.upload(filename, data, purpose=purpose)
 
     @property
@@ -400,8 +410,15 @@ class ClassifierJobsMock:
         :class:`ClassifierJobOut` keeps every field it has and gets drawn ``classifier_targets``,
         ``events`` and ``checkpoints``: the first of a few draws that adds no contradiction
         (:func:`~pytest_classifierjobs.coherence_violations`) to those its fields already have.
+
+        Every argument is checked first, as ``build`` checks it: a field the job does not have,
+        or a value of the wrong type (``created_at="yesterday"``), is a ``TypeError``; a
+        misspelt status, or a number the server never sends (``hyperparameters={"training_steps":
+        -5}``), a ``ValueError``. A given ``job`` is checked for types only: it may be
+        incoherent on purpose.
         """
         if job is None:
+            check_overrides(self.factory.__model__, overrides, "add()", status=status)
             built = self.factory.build(status=status, **overrides)
             if "created_at" not in overrides and "modified_at" not in overrides:
                 # A drawn history ends in the clock's recent past, not on a drawn date.
@@ -413,12 +430,14 @@ class ClassifierJobsMock:
                 "add() takes either a job or status/overrides to build one, not both; "
                 "use attrs.evolve(job, ...) to change a job before adding it"
             )
+        if not isinstance(job, ClassifierJobOut):
+            raise TypeError(
+                "add() takes a ClassifierDetailedJobOut or a ClassifierJobOut, "
+                f"not {type(job).__name__}"
+            )
+        # attrs checks no types: a wrong one would only fail when the fake serves the job.
+        check_types(job, "add()", "job")
         if not isinstance(job, ClassifierDetailedJobOut):
-            if not isinstance(job, ClassifierJobOut):
-                raise TypeError(
-                    "add() takes a ClassifierDetailedJobOut or a ClassifierJobOut, "
-                    f"not {type(job).__name__}"
-                )
             job = self._complete(job)
         return self.store.put(job)
 
@@ -430,9 +449,12 @@ class ClassifierJobsMock:
         # before or after training) is drawn; a few draws find one that fits. Walking a history
         # can fill in a field (a W&B run URL once running): a draw must keep every given field.
         # If none fits, the last draw is kept with the given fields put back.
+        # A number the server never sends (a test's odd job) is no input the factory builds
+        # from: each draw is made without it and it is put back.
+        odd = {name: fields.pop(name) for name in out_of_range(ClassifierJobOut, fields)}
         already = set(coherence_violations(job))
         for _ in range(_COMPLETION_DRAWS):
-            detailed = fit_in_time(self.factory.build(**fields))
+            detailed = attrs.evolve(fit_in_time(self.factory.build(**fields)), **odd)
             kept = detailed.summary() == job
             if kept and set(coherence_violations(detailed)) <= already:
                 return detailed
@@ -441,7 +463,11 @@ class ClassifierJobsMock:
     def set_status(
         self, job_id: str, status: ClassifierJobOutStatus | str
     ) -> ClassifierDetailedJobOut:
-        """Put a stored job in ``status`` now, coherent for it, keeping how it was created."""
+        """Put a stored job in ``status`` now, coherent for it, keeping how it was created.
+
+        A misspelt status is a ``ValueError`` that names the closest one.
+        """
+        check_overrides(self.factory.__model__, {}, "set_status()", status=status)
         current = self._stored(job_id)
         kept = {name: getattr(current, name) for name in _KEPT_BY_SET_STATUS}
         # The change happens now: the new history ends at the clock's present.
@@ -453,13 +479,26 @@ class ClassifierJobsMock:
 
         Each step is checked against the transition graph from where the job is now; an
         illegal one raises :class:`~pytest_classifierjobs.lifecycle.IllegalTransitionError`
-        (a ``ValueError``) saying which statuses may come next.
+        (a ``ValueError``) saying which statuses may come next; a misspelt status is a
+        ``ValueError`` that names the closest one.
         """
+        if isinstance(statuses, str) or not isinstance(statuses, Iterable):
+            # A lone status is iterable too, letter by letter: 'R' would be the first step.
+            raise TypeError(
+                "script() takes a list of statuses, such as ['RUNNING', 'SUCCESS'], "
+                f"not {type(statuses).__name__} {statuses!r}"
+            )
         self._stored(job_id)
         self.store.script(job_id, statuses)
 
     def advance(self, job_id: str, steps: int = 1) -> ClassifierDetailedJobOut:
-        """Move a job ``steps`` steps along its plan now (for ``progression="manual"``)."""
+        """Move a job ``steps`` steps along its plan now (for ``progression="manual"``).
+
+        Under the other progressions it takes the steps at once too. A plan that ends sooner
+        stops the job where it ends. A job with no step to take (final, waiting for ``start``,
+        or with no plan, as every job :meth:`add` stored) raises a ``ValueError`` that says why
+        and names what moves it instead: :meth:`script` or :meth:`set_status`.
+        """
         self._stored(job_id)
         return self.store.advance(job_id, steps)
 
@@ -471,7 +510,7 @@ class ClassifierJobsMock:
         status_code: int,
         *,
         times: int | None = 1,
-        json: Any = _DEFAULT_BODY,
+        json: Any = DEFAULT_BODY,
         headers: Mapping[str, str] | None = None,
     ) -> None:
         """Answer the next ``times`` calls of ``operation`` with ``status_code``.
@@ -482,23 +521,11 @@ class ClassifierJobsMock:
         real service's for that status (the 429 of the rate limiter, ``{"detail": ...}`` else).
         The store does not change: a failed create stores nothing.
         """
-        _check_status_code(status_code)
-        if json is not _DEFAULT_BODY:
-            _check_json(json)
-        self.faults.add(
-            operation,
-            Fault(status_code=status_code, body=json, headers=_check_headers(headers)),
-            times=times,
-        )
+        self.faults.add(operation, answer_fault(status_code, json, headers), times=times)
 
     def rate_limit(self, operation: str, *, retry_after: float = 1, times: int | None = 1) -> None:
         """Answer ``429`` with ``Retry-After: retry_after`` and the ``x-ratelimit-*`` headers."""
-        _check_seconds("retry_after", retry_after)
-        self.faults.add(
-            operation,
-            Fault(status_code=429, body=_DEFAULT_BODY, headers=rate_limit_headers(retry_after)),
-            times=times,
-        )
+        self.faults.add(operation, rate_limit_fault(retry_after), times=times)
 
     def raise_error(
         self,
@@ -512,26 +539,11 @@ class ClassifierJobsMock:
         For example ``httpx.ReadTimeout`` or ``httpx.ConnectError``; a class is instantiated with
         the request, so the SDK sees what a real failure gives it.
         """
-        is_class = isinstance(exception, type) and issubclass(exception, BaseException)
-        if not is_class and not isinstance(exception, BaseException):
-            raise TypeError(
-                "raise_error() takes an exception or an exception class, such as "
-                f"httpx.ReadTimeout or httpx.ConnectError, not {exception!r}"
-            )
-        fault = Fault(exception=exception)
-        try:  # a class is made at request time: find out now whether it can be
-            fault.exception_for(httpx.Request("GET", self.base_url))
-        except TypeError as error:
-            raise TypeError(
-                f"raise_error() cannot make a {exception!r} from a message ({error}); "
-                "pass an instance instead"
-            ) from None
-        self.faults.add(operation, fault, times=times)
+        self.faults.add(operation, exception_fault(exception), times=times)
 
     def delay(self, operation: str, seconds: float, *, times: int | None = None) -> None:
         """Answer ``operation`` ``seconds`` late (awaited, not blocking, for async clients)."""
-        _check_seconds("seconds", seconds)
-        self.faults.add(operation, Fault(delay=float(seconds)), times=times)
+        self.faults.add(operation, delay_fault(seconds), times=times)
 
     def retire(self) -> None:
         """Answer every jobs route ``410 Gone``, as the real API has since mid-2026.
@@ -539,7 +551,7 @@ class ClassifierJobsMock:
         The files routes were not retired: they keep answering.
         """
         for operation in JOB_OPERATIONS:
-            self.faults.add(operation, Fault(status_code=410, body=_DEFAULT_BODY), times=None)
+            self.faults.add(operation, answer_fault(410), times=None)
 
     def clear_faults(self) -> None:
         """Drop every fault; normal service resumes."""
@@ -555,15 +567,10 @@ class ClassifierJobsMock:
     # --- respx wiring -------------------------------------------------------------------------
 
     def _add_routes(self) -> dict[Operation, respx.Route]:
-        # Everything under the base URL, and under the real API's host even when the base URL is
-        # another one, goes to one route that places it as the real server would: nothing meant
-        # for Mistral leaves the process. Other hosts reach the last route, which lets them be.
-        guarded = {self.base_url, DEFAULT_BASE_URL}
-        pattern = "|".join(re.escape(url) for url in sorted(guarded))
-        self.router.route(url__regex=rf"^({pattern})(/.*)?$", name="classifierjobs").mock(
-            side_effect=self._dispatch
-        )
-        self.router.route(name="elsewhere").mock(side_effect=self._elsewhere)
+        # One route takes every request and places it (_dispatch): under the base URL, the fake
+        # answers; to any other spelling of a Mistral host, it keeps the request in the process
+        # and reports it, so nothing meant for Mistral leaves; other hosts it lets be.
+        self.router.route(name="classifierjobs").mock(side_effect=self._dispatch)
         # One route per operation that only counts its calls (``routes``): the router above
         # answers them. They live on a router that is never started.
         recorder = respx.Router(assert_all_called=False)
@@ -578,9 +585,12 @@ class ClassifierJobsMock:
         }
 
     def _dispatch(self, request: httpx.Request) -> Any:
-        if not str(request.url).startswith(self.base_url):
-            # The real API's host while the fake serves another base URL: a request the code
-            # under test should not make here.
+        if not self.serves(request.url):
+            if not is_mistral_host(request.url.host):
+                return self._elsewhere(request)
+            # Another spelling of a Mistral host (scheme, port, trailing dot, another name under
+            # mistral.ai), or the real API while the fake serves another base URL: a request
+            # the code under test should not make here. Kept, answered 404 and reported.
             self._record_unhandled(request)
             not_found = ApiResponse(status_code=404, body={"detail": "Not Found"})
             return to_httpx_response(not_found, head=request.method == "HEAD")
@@ -593,8 +603,21 @@ class ClassifierJobsMock:
             # An async client awaits the delay, so the event loop keeps running.
             return self._delayed(match, fault, api_request, request)
         if fault is not None and fault.delay:
-            time.sleep(fault.delay)  # instant, like the consumer's sleeps, if they are
+            # Instant, like the consumer's sleeps, if they are.
+            time.sleep(min(fault.delay, _read_timeout(request)))
         return self._finish(match, fault, api_request, request)
+
+    def serves(self, url: httpx.URL | str) -> bool:
+        """Whether the fake answers ``url``: whether it is under the base URL.
+
+        A default port may be spelt out or not, the host be in any case. Other URLs to a Mistral
+        host are kept from the network too, but answered ``404`` and reported in
+        :attr:`unhandled`.
+        """
+        url = httpx.URL(url)
+        return _origin(url) == _origin(self._base) and (
+            url.path == self._prefix or url.path.startswith(f"{self._prefix}/")
+        )
 
     def _take(
         self, api_request: ApiRequest, request: httpx.Request
@@ -620,13 +643,13 @@ class ClassifierJobsMock:
             return ApiResponse(
                 status_code=fault.status_code, body=None, headers=fault.headers, encoded=b""
             )
-        body = default_body(fault.status_code) if fault.body is _DEFAULT_BODY else fault.body
+        body = default_body(fault.status_code) if fault.body is DEFAULT_BODY else fault.body
         return ApiResponse(status_code=fault.status_code, body=body, headers=fault.headers)
 
     async def _delayed(
         self, match: RouteMatch, fault: Fault, api_request: ApiRequest, request: httpx.Request
     ) -> httpx.Response:
-        await asyncio.sleep(fault.delay)
+        await asyncio.sleep(min(fault.delay, _read_timeout(request)))
         return self._finish(match, fault, api_request, request)
 
     def _finish(
@@ -640,6 +663,12 @@ class ClassifierJobsMock:
             self._record_call(match.operation, request, None)
             raise fault.exception_for(request)
         response = to_httpx_response(self._respond(match, fault, api_request))
+        if fault is not None and fault.delay > _read_timeout(request):
+            # The client stopped waiting before the answer came. The server did its work all
+            # the same, as the live server does (a create that timed out is stored), and the
+            # client gets the timeout the network would give it.
+            self._record_call(match.operation, request, None)
+            raise httpx.ReadTimeout("timed out", request=request)
         self._record_call(match.operation, request, response)
         return response
 
@@ -678,6 +707,19 @@ class ClassifierJobsMock:
 
 
 _IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("_IN_ASYNC", default=False)
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port, the default port filled in: ``:443`` is the same origin as none."""
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
+
+
+def _read_timeout(request: httpx.Request) -> float:
+    """How long the client waits for an answer: httpx's ``read`` timeout, or forever."""
+    timeout = request.extensions.get("timeout", {}).get("read")
+    return math.inf if timeout is None else float(timeout)
 
 
 class _Router(respx.MockRouter):
@@ -731,37 +773,6 @@ def _targets(
     if not made:
         raise ValueError("a classifier needs at least one target")
     return made
-
-
-def _check_status_code(status_code: object) -> None:
-    if isinstance(status_code, bool) or not isinstance(status_code, int):
-        raise TypeError(f"status_code must be an HTTP status code (an int), not {status_code!r}")
-    if not 100 <= status_code <= 599:
-        raise ValueError(f"status_code must be from 100 to 599, not {status_code}")
-
-
-def _check_json(body: object) -> None:
-    try:
-        json.dumps(body, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"json must be a JSON-serializable value ({error})") from None
-
-
-def _check_headers(headers: object) -> dict[str, str]:
-    if headers is None:
-        return {}
-    if not isinstance(headers, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
-    ):
-        raise TypeError(f"headers must be a mapping of str to str, not {headers!r}")
-    return dict(headers)
-
-
-def _check_seconds(name: str, seconds: object) -> None:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise TypeError(f"{name} must be a number of seconds, not {seconds!r}")
-    if not math.isfinite(seconds) or seconds < 0:
-        raise ValueError(f"{name} must be a finite, non-negative number of seconds, not {seconds}")
 
 
 def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:

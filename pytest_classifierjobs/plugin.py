@@ -21,6 +21,7 @@ from .settings import FixtureOptions, RunSettings, SettingError
 
 if TYPE_CHECKING:
     from .factories import ClassifierDetailedJobOutFactory
+    from .guard import MistralBlock
     from .mock import ClassifierJobsMock
     from .models import ClassifierDetailedJobOut
     from .server import LiveServer
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 __all__: list[str] = []
 
 _RUN = pytest.StashKey[RunSettings]()
+# What a test's fake drew from, for the report of a failure: (run seed, test seed, from marker).
+_SEEDS = pytest.StashKey[tuple[int, int, bool]]()
+# The suite-wide block of Mistral's hosts (--classifierjobs-block-mistral), while a test runs.
+_BLOCK: pytest.StashKey[MistralBlock] = pytest.StashKey()
 _STATUSES = "classifier_job_statuses"
 _WORKER_SEED = "classifierjobs_seed"  # the key of the run seed in xdist's workerinput
 
@@ -57,6 +62,8 @@ _HELP = {
     "independent (each label of a multi_class target scores on its own) (default: normalized).",
     "instant_sleep": "true or false: in a test with the fake, time.sleep and asyncio.sleep "
     "advance the fake's clock instead of waiting (default: false).",
+    "block_mistral": "true or false: fail any test, with the fake or not, that tries to reach a "
+    "Mistral host (*.mistral.ai); the connection is refused (default: false).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -71,6 +78,7 @@ _METAVARS = {
     "strict_files": "BOOL",
     "multi_class_scores": "MODE",
     "instant_sleep": "BOOL",
+    "block_mistral": "BOOL",
 }
 
 
@@ -138,9 +146,53 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     try:
         statuses = _statuses(metafunc.definition.get_closest_marker(_STATUSES), metafunc.config)
     except SettingError:
-        # Not a collection error, which would stop the whole run: the fixture, left without
-        # a parameter, fails this test alone with the message.
+        return  # pytest_collection_modifyitems reports it, naming the test
+    _parametrize(metafunc, statuses)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A marker's mistake is found when the tests are collected, before anything runs: a
+    # collection error that names the test and says what is wrong, and then pytest runs nothing
+    # (unless --continue-on-collection-errors). Reported from here rather than raised in
+    # pytest_generate_tests, where other plugins' collection hook wrappers would wrap it.
+    kept = []
+    reported = set()
+    for item in items:
+        try:
+            _check_markers(item, config)
+        except SettingError as error:
+            test = item.nodeid.partition("[")[0]  # once per test, not once per parameter
+            if test not in reported:
+                reported.add(test)
+                config.hook.pytest_collectreport(
+                    report=pytest.CollectReport(test, "failed", f"{test}: {error}", [])
+                )
+        else:
+            kept.append(item)
+    items[:] = kept
+
+
+def _check_markers(item: pytest.Item, config: pytest.Config) -> None:
+    _statuses(item.get_closest_marker(_STATUSES), config)
+    _check_fixture_markers(item, config)
+
+
+def _check_fixture_markers(node: pytest.Item, config: pytest.Config) -> None:
+    markers = [(m.args, m.kwargs) for m in node.iter_markers("classifierjobs")]
+    if not markers:
         return
+    options = settings.fixture_options(config.stash[_RUN], markers)
+    if options.faults:
+        from .faults import check_faults  # noqa: PLC0415  (the handlers: only for a faults option)
+
+        try:
+            check_faults(options.faults)
+        except (TypeError, ValueError) as error:
+            raise SettingError(f"@pytest.mark.classifierjobs(faults=...): {error}") from None
+
+
+def _parametrize(metafunc: pytest.Metafunc, statuses: tuple[ClassifierJobOutStatus, ...]) -> None:
     metafunc.parametrize(
         "classifier_job_status",
         statuses,
@@ -169,6 +221,8 @@ def _parametrized_by_the_test(metafunc: pytest.Metafunc) -> bool:
 
 
 def _options(request: pytest.FixtureRequest) -> FixtureOptions:
+    # Checked at collection too; checked again here for a marker added while the test runs
+    # (request.applymarker), which collection never saw.
     markers = [(m.args, m.kwargs) for m in request.node.iter_markers("classifierjobs")]
     try:
         return settings.fixture_options(request.config.stash[_RUN], markers)
@@ -178,9 +232,68 @@ def _options(request: pytest.FixtureRequest) -> FixtureOptions:
 
 
 def _seed(request: pytest.FixtureRequest, options: FixtureOptions) -> int:
+    run_seed = request.config.stash[_RUN].seed
     if options.seed is not None:
-        return options.seed
-    return settings.per_test_seed(request.config.stash[_RUN].seed, request.node.nodeid)
+        seed, from_marker = options.seed, True
+    else:
+        seed, from_marker = settings.per_test_seed(run_seed, request.node.nodeid), False
+    request.node.stash[_SEEDS] = (run_seed, seed, from_marker)
+    return seed
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Any:
+    report: pytest.TestReport = yield
+    block = item.stash.get(_BLOCK, None)
+    attempts = [] if block is None else block.take_attempts()
+    if attempts and not report.failed:
+        # The code under test may have swallowed the refused connection: the test fails anyway.
+        report.outcome = "failed"
+        report.longrepr = settings.blocked_message(attempts)
+    elif attempts:
+        report.sections.append(
+            ("classifierjobs: Mistral hosts blocked", settings.blocked_message(attempts))
+        )
+    seeds = item.stash.get(_SEEDS, None)
+    if seeds is not None and report.failed:
+        # As pytest-randomly's header and Hypothesis's report do: what replays the failure, in
+        # the failure's own report, which a -q log of CI keeps.
+        run_seed, test_seed, from_marker = seeds
+        report.sections.append(
+            (
+                "classifierjobs seed",
+                settings.seed_report(run_seed, test_seed, from_marker=from_marker),
+            )
+        )
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Any:
+    if not item.config.stash[_RUN].block_mistral:
+        return (yield)
+    from .guard import MistralBlock  # noqa: PLC0415  (only when the option is on)
+
+    with MistralBlock() as block:
+        item.stash[_BLOCK] = block
+        try:
+            return (yield)
+        finally:
+            del item.stash[_BLOCK]
+
+
+@pytest.fixture(autouse=True)
+def _classifierjobs_by_marker(request: pytest.FixtureRequest) -> None:
+    """Activate the fake for a test that has a marker of the plugin but no fixture of it.
+
+    A test marked ``@pytest.mark.classifierjobs(...)`` or ``classifier_job_statuses(...)`` means
+    to run against the fake: without this, one that forgot the fixture would reach the network.
+    """
+    node = request.node
+    if "classifierjobs" in request.fixturenames:
+        return
+    if node.get_closest_marker("classifierjobs") or node.get_closest_marker(_STATUSES):
+        request.getfixturevalue("classifierjobs")
 
 
 @pytest.fixture(name="classifier_job_factory")
@@ -240,7 +353,10 @@ def classifierjobs_fixture(
     problems = []
     unhandled = mock.unhandled
     if options.assert_all_handled and unhandled:
-        requests = [(r.method, r.url.path) for r in unhandled]
+        requests = [
+            (r.method, r.url.path if mock.serves(r.url) else str(r.url.copy_with(query=None)))
+            for r in unhandled
+        ]
         problems.append(settings.unhandled_message(mock.base_url, requests))
     unused = mock.faults.unused()
     if options.assert_all_faults_used and unused:
@@ -274,6 +390,9 @@ def classifierjobs_server_fixture(classifierjobs: ClassifierJobsMock) -> Iterato
 
     with LiveServer(classifierjobs) as server:
         yield server
+    if server.errors:
+        # In-process the exception reaches the caller; over HTTP the client got a 500 only.
+        pytest.fail(settings.server_errors_message(server.errors), pytrace=False)
 
 
 @pytest.fixture(name="classifier_job_status")
@@ -285,16 +404,12 @@ def classifier_job_status_fixture(request: pytest.FixtureRequest) -> ClassifierJ
     """
     status: ClassifierJobOutStatus | None = getattr(request, "param", None)
     if status is None:
-        try:
-            _statuses(request.node.get_closest_marker(_STATUSES), request.config)
-        except SettingError as error:
-            message = str(error)
-        else:
-            message = (
-                "classifier_job_status is parametrized when tests are collected: name it in the "
-                "signature of the test or of a fixture the test uses, not only through "
-                "request.getfixturevalue()"
-            )
+        # A bad statuses marker never gets here: collection reported it and dropped the test.
+        message = (
+            "classifier_job_status is parametrized when tests are collected: name it in the "
+            "signature of the test or of a fixture the test uses, not only through "
+            "request.getfixturevalue()"
+        )
         pytest.fail(message, pytrace=False)
     return status
 

@@ -17,7 +17,6 @@ It imports nothing heavy: pytest loads it at start-up through the plugin.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import math
 import random
@@ -26,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from .clock import to_seconds
+from .hints import did_you_mean, unknown_name
 from .lifecycle import STATUS_GROUPS
 from .models import ClassifierJobOutStatus
 from .progression import CLASSIFIER_BASE_MODELS
@@ -35,6 +35,7 @@ from .timeline import Timings
 
 __all__ = [
     "ANY_BASE_MODEL",
+    "BOOLEAN_WORDS",
     "DEFAULT_BASE_URL",
     "FIXTURE_OPTIONS",
     "RUN_OPTIONS",
@@ -43,6 +44,7 @@ __all__ = [
     "RunSettings",
     "SettingError",
     "ValidationMode",
+    "blocked_message",
     "choose_run_seed",
     "describe_statuses",
     "fixture_options",
@@ -59,6 +61,8 @@ __all__ = [
     "parse_validation",
     "per_test_seed",
     "run_settings",
+    "seed_report",
+    "server_errors_message",
     "unhandled_message",
     "unused_faults_message",
 ]
@@ -84,6 +88,7 @@ RUN_OPTIONS = (
     "strict_files",
     "multi_class_scores",
     "instant_sleep",
+    "block_mistral",
 )
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
@@ -163,12 +168,36 @@ def parse_seed(value: str) -> int:
         raise SettingError(f"expected an integer, got {value!r}") from None
 
 
+#: What pytest's own ini booleans accept (``_pytest.config._strtobool``), in any case, in pairs.
+BOOLEAN_WORDS = (
+    ("true", "false"),
+    ("yes", "no"),
+    ("on", "off"),
+    ("y", "n"),
+    ("t", "f"),
+    ("1", "0"),
+)
+_BOOLEANS = {
+    word: value for true, false in BOOLEAN_WORDS for word, value in ((true, True), (false, False))
+}
+_BOOLEAN_HELP = (
+    "/".join(BOOLEAN_WORDS[0])
+    + " (also "
+    + ", ".join("/".join(pair) for pair in BOOLEAN_WORDS[1:])
+    + ")"
+)
+
+
 def parse_bool(value: str) -> bool:
-    """``true`` or ``false``, in any case."""
-    lowered = value.strip().lower()
-    if lowered not in {"true", "false"}:
-        raise SettingError(f"expected true or false, got {value!r}")
-    return lowered == "true"
+    """A boolean as pytest's ini booleans read one: ``true``/``false``, ``yes``/``no``, ``1``/``0``.
+
+    >>> parse_bool("Yes"), parse_bool("0")
+    (True, False)
+    """
+    try:
+        return _BOOLEANS[value.strip().lower()]
+    except KeyError:
+        raise SettingError(f"expected {_BOOLEAN_HELP}, got {value!r}") from None
 
 
 def parse_progression(value: str) -> Progression:
@@ -176,7 +205,7 @@ def parse_progression(value: str) -> Progression:
     for progression in PROGRESSIONS:
         if value == progression:
             return progression
-    raise SettingError(f"expected one of {', '.join(PROGRESSIONS)}, got {value!r}")
+    raise SettingError(unknown_name("progression", value, PROGRESSIONS))
 
 
 def parse_outcome(value: str) -> ClassifierJobOutStatus:
@@ -184,8 +213,7 @@ def parse_outcome(value: str) -> ClassifierJobOutStatus:
     for outcome in OUTCOMES:
         if value == outcome.value:
             return outcome
-    allowed = ", ".join(outcome.value for outcome in OUTCOMES)
-    raise SettingError(f"expected one of {allowed}, got {_plain(value)!r}")
+    raise SettingError(unknown_name("outcome", value, [outcome.value for outcome in OUTCOMES]))
 
 
 def parse_validation(value: str) -> ValidationMode:
@@ -193,7 +221,7 @@ def parse_validation(value: str) -> ValidationMode:
     for mode in VALIDATION_MODES:
         if value == mode:
             return mode
-    raise SettingError(f"expected one of {', '.join(VALIDATION_MODES)}, got {value!r}")
+    raise SettingError(unknown_name("validation mode", value, VALIDATION_MODES))
 
 
 def parse_multi_class_scores(value: str) -> MultiClassScores:
@@ -201,7 +229,7 @@ def parse_multi_class_scores(value: str) -> MultiClassScores:
     for mode in MULTI_CLASS_SCORES:
         if value == mode:
             return mode
-    raise SettingError(f"expected one of {', '.join(MULTI_CLASS_SCORES)}, got {value!r}")
+    raise SettingError(unknown_name("multi_class_scores mode", value, MULTI_CLASS_SCORES))
 
 
 def parse_names(text: str, *, what: str) -> tuple[str, ...]:
@@ -238,8 +266,9 @@ def parse_statuses(names: Iterable[str]) -> tuple[ClassifierJobOutStatus, ...]:
         try:
             chosen.add(S(name))
         except ValueError:
+            hint = did_you_mean(_plain(name), [*(status.value for status in S), *STATUS_GROUPS])
             raise SettingError(
-                f"unknown status or group {_plain(name)!r}; expected {_STATUS_HELP}"
+                f"unknown status or group {_plain(name)!r}{hint}; expected {_STATUS_HELP}"
             ) from None
     if not chosen:
         raise SettingError(f"no status given; expected {_STATUS_HELP}")
@@ -282,12 +311,15 @@ class RunSettings:
     strict_files: bool = False
     multi_class_scores: MultiClassScores = "normalized"
     instant_sleep: bool = False
+    #: Fail any test, with the fake or not, that tries to reach a Mistral host (``guard.py``).
+    block_mistral: bool = False
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
+        blocked = ", Mistral hosts blocked" if self.block_mistral else ""
         return (
             f"classifierjobs: seed={self.seed} (replay with --classifierjobs-seed={self.seed}), "
-            f"base_url={self.base_url}, statuses={describe_statuses(self.statuses)}"
+            f"base_url={self.base_url}, statuses={describe_statuses(self.statuses)}{blocked}"
         )
 
 
@@ -316,6 +348,7 @@ def run_settings(
         "strict_files": parse_bool,
         "multi_class_scores": parse_multi_class_scores,
         "instant_sleep": parse_bool,
+        "block_mistral": parse_bool,
     }
     for name, (text, origin) in raw.items():
         try:
@@ -445,10 +478,9 @@ def fixture_options(
 
 def _marker_value(name: str, value: object) -> object:
     if name not in FIXTURE_OPTIONS:
-        close = difflib.get_close_matches(name, FIXTURE_OPTIONS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise SettingError(
-            f"{_MARK} has no option {name!r}{hint}; valid options: {', '.join(FIXTURE_OPTIONS)}"
+            f"{_MARK} has no option {name!r}{did_you_mean(name, FIXTURE_OPTIONS)}; "
+            f"valid options: {', '.join(FIXTURE_OPTIONS)}"
         )
     origin = f"{_MARK}({name}=...)"
     if name in {"api_keys", "base_models"}:
@@ -561,7 +593,49 @@ def marker_statuses(
         raise SettingError(f"{_STATUSES_MARK}: {error}") from None
 
 
+# --- reports ----------------------------------------------------------------------------------
+
+
+def seed_report(run_seed: int, test_seed: int, *, from_marker: bool) -> str:
+    """The ``classifierjobs`` section of a failed test's report: its seeds, and how to replay.
+
+    >>> print(seed_report(7, 42, from_marker=False))
+    run seed 7, this test's seed 42
+    replay the run: --classifierjobs-seed=7
+    replay this test alone, whatever the run seed: @pytest.mark.classifierjobs(seed=42)
+    """
+    if from_marker:
+        return (
+            f"this test's seed {test_seed}, set by {_MARK}(seed={test_seed}): every run replays it"
+        )
+    return (
+        f"run seed {run_seed}, this test's seed {test_seed}\n"
+        f"replay the run: --classifierjobs-seed={run_seed}\n"
+        f"replay this test alone, whatever the run seed: {_MARK}(seed={test_seed})"
+    )
+
+
+def blocked_message(attempts: Sequence[str]) -> str:
+    """Why a test fails under ``--classifierjobs-block-mistral``: the hosts it tried to reach."""
+    lines = "\n".join(f"  {attempt}" for attempt in attempts)
+    return (
+        f"classifierjobs: this test tried to reach a Mistral host {len(attempts)} time(s), which "
+        f"--classifierjobs-block-mistral forbids (the connection was refused):\n{lines}\n"
+        "Use the classifierjobs fixture (or its marker), whose fake answers in the process."
+    )
+
+
 # --- teardown ---------------------------------------------------------------------------------
+
+
+def server_errors_message(errors: Sequence[BaseException]) -> str:
+    """Why a test fails at teardown: the fake raised while answering over the live server."""
+    lines = "\n".join(f"  {type(error).__name__}: {error}" for error in errors)
+    return (
+        f"classifierjobs: the fake raised while answering {len(errors)} request(s) over the live "
+        f"server; each client got 500 Internal Server Error:\n{lines}\n"
+        "The tracebacks are on stderr; LiveServer.errors keeps the exceptions."
+    )
 
 
 def unused_faults_message(unused: Sequence[str]) -> str:
@@ -575,13 +649,17 @@ def unused_faults_message(unused: Sequence[str]) -> str:
 
 
 def unhandled_message(base_url: str, requests: Sequence[tuple[str, str]]) -> str:
-    """Why a test fails at teardown: the ``(method, path)`` of requests no operation matched."""
+    """Why a test fails at teardown: requests no operation matched, as ``(method, target)``.
+
+    The target is the path of a request under ``base_url``, else the whole URL (a Mistral host
+    the fake kept from the network).
+    """
     count = len(requests)
-    lines = "\n".join(f"  {method} {path}" for method, path in requests)
+    lines = "\n".join(f"  {method} {target}" for method, target in requests)
     noun = "request" if count == 1 else "requests"
     return (
-        f"classifierjobs: {count} {noun} to {base_url} matched no operation of the fake "
-        f"jobs API:\n{lines}\n"
+        f"classifierjobs: {count} {noun} matched no operation of the fake API at {base_url} "
+        f"(each was answered 404, none reached the network):\n{lines}\n"
         f"If the test expects them, allow them with "
         f"{_MARK}(assert_all_handled=False)."
     )

@@ -21,6 +21,9 @@ MODULES = [
     "scores",
     "mock",
     "settings",
+    "hints",
+    "guard",
+    "overrides",
 ]
 
 
@@ -48,5 +51,6 @@ def test_the_examples_exist() -> None:
         "routing",
         "validation",
     )
-    with_examples += ("api.messages", "clock", "state", "training_data")
+    with_examples += ("api.messages", "clock", "state", "training_data", "hints", "guard")
+    with_examples += ("overrides",)
     assert all(counts[name] > 0 for name in with_examples), counts

@@ -681,26 +681,26 @@ def test_under_instant_sleep_a_delay_moves_the_clock_instead_of_waiting() -> Non
     fake = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN, instant_sleep=True)
     with fake, httpx.Client(headers=AUTH) as client:
         job = fake.add(status=S.VALIDATED)
-        fake.delay("get", 30, times=1)
+        fake.delay("get", 4, times=1)  # within httpx's default 5 s timeout
         fake.delay("list", 0.5, times=2)
 
         assert send(client, "get", job.id).status_code == 200
-        assert fake.clock.time() == FROZEN + 30
+        assert fake.clock.time() == FROZEN + 4
         assert statuses(client, "list", job.id, 3) == [200] * 3
-        assert fake.clock.time() == FROZEN + 31
+        assert fake.clock.time() == FROZEN + 5
 
 
 def test_under_instant_sleep_an_async_delay_moves_the_clock_instead_of_waiting() -> None:
     fake = ClassifierJobsMock(seed=SEED, frozen_at=FROZEN, instant_sleep=True)
     with fake:
         job = fake.add(status=S.VALIDATED)
-        fake.delay("get", 45, times=1)
+        fake.delay("get", 4.5, times=1)
 
         async def body(client: httpx.AsyncClient) -> int:
             return (await asend(client, "get", job.id)).status_code
 
         assert run_async(body) == 200
-    assert fake.clock.time() == FROZEN + 45
+    assert fake.clock.time() == FROZEN + 4.5
     assert fake.routes["get"].call_count == 1
 
 
@@ -712,10 +712,83 @@ def test_without_instant_sleep_a_delay_leaves_the_clock_alone(
 ) -> None:
     assert fake.instant_sleep is None
     fake.clock.freeze(at=FROZEN)
-    fake.delay("get", 30, times=1)
+    fake.delay("get", 3, times=1)
 
     assert send(client, "get", job.id).status_code == 200
-    assert (slept, fake.clock.time()) == ([30.0], FROZEN)
+    assert (slept, fake.clock.time()) == ([3.0], FROZEN)
+
+
+# --- a delay and the client's timeout -------------------------------------------------------------
+# Over the network a client stops waiting at its read timeout; in-process the fake does the same,
+# from the timeout httpx hands the transport in the request's "timeout" extension.
+
+
+def test_a_delay_longer_than_the_read_timeout_raises_read_timeout_at_the_timeout(
+    fake: ClassifierJobsMock, job: ClassifierDetailedJobOut, slept: list[float]
+) -> None:
+    fake.delay("get", 1.0, times=1)
+
+    with httpx.Client(headers=AUTH, timeout=0.2) as client:
+        with pytest.raises(httpx.ReadTimeout, match=r"^timed out$") as raised:
+            send(client, "get", job.id)
+        assert send(client, "get", job.id).status_code == 200  # the delay was used up
+
+    assert slept == [0.2]
+    assert raised.value.request.url.path == f"/v1/fine_tuning/jobs/{job.id}"
+    # Counted as a call that got no answer, as an exception fault is.
+    assert [call.has_response for call in fake.routes["get"].calls] == [False, True]
+
+
+def test_a_delay_within_the_read_timeout_answers(
+    fake: ClassifierJobsMock, job: ClassifierDetailedJobOut, slept: list[float]
+) -> None:
+    fake.delay("get", 0.2, times=1)
+
+    with httpx.Client(headers=AUTH, timeout=httpx.Timeout(5, read=0.2)) as client:
+        assert send(client, "get", job.id).status_code == 200
+
+    assert slept == [0.2]
+
+
+def test_only_the_read_timeout_cuts_a_delay_short(
+    fake: ClassifierJobsMock, job: ClassifierDetailedJobOut, slept: list[float]
+) -> None:
+    # connect, write and pool timeouts are over once the request is sent; no read timeout: wait.
+    fake.delay("get", 30, times=1)
+
+    timeout = httpx.Timeout(0.1, read=None)
+    with httpx.Client(headers=AUTH, timeout=timeout) as client:
+        assert send(client, "get", job.id).status_code == 200
+
+    assert slept == [30.0]
+
+
+def test_a_create_that_timed_out_was_stored_as_the_live_server_stores_it(
+    fake: ClassifierJobsMock, slept: list[float]
+) -> None:
+    # The server does its work whether or not the client still waits: a retrying client that
+    # does not check makes a second job, in-process as over the network.
+    fake.delay("create", 2, times=1)
+
+    with httpx.Client(headers=AUTH, timeout=0.5) as client, pytest.raises(httpx.ReadTimeout):
+        send(client, "create", "")
+
+    assert slept == [0.5]
+    assert len(fake.jobs) == 1
+
+
+def test_an_async_delay_longer_than_the_read_timeout_raises_read_timeout(
+    fake: ClassifierJobsMock, job: ClassifierDetailedJobOut, awaited: list[float]
+) -> None:
+    fake.delay("get", 3, times=1)
+
+    async def body() -> None:
+        async with httpx.AsyncClient(headers=AUTH, timeout=0.25) as client:
+            with pytest.raises(httpx.ReadTimeout, match=r"^timed out$"):
+                await asend(client, "get", job.id)
+
+    asyncio.run(body())
+    assert awaited == [0.25]
 
 
 # --- retire -------------------------------------------------------------------------------------
@@ -789,8 +862,9 @@ def test_fault_describe() -> None:
 # --- bad arguments ------------------------------------------------------------------------------
 
 
-def unknown(name: str) -> str:
-    return f"unknown operation {name!r}; expected one of {VALID_NAMES}"
+def unknown(name: str, hint: str | None = None) -> str:
+    close = "" if hint is None else f" (did you mean {hint!r}?)"
+    return f"unknown operation {name!r}{close}; expected one of {VALID_NAMES}"
 
 
 def not_serializable(value: Any) -> str:
@@ -807,10 +881,11 @@ def not_serializable(value: Any) -> str:
     [
         # operations
         (lambda f: f.fail("jobs", 500), ValueError, unknown("jobs")),
-        (lambda f: f.fail("GET", 500), ValueError, unknown("GET")),
+        (lambda f: f.fail("GET", 500), ValueError, unknown("GET", hint="get")),
+        (lambda f: f.fail("lsit", 500), ValueError, unknown("lsit", hint="list")),
         (lambda f: f.rate_limit("all"), ValueError, unknown("all")),
         (lambda f: f.raise_error("", httpx.ReadTimeout), ValueError, unknown("")),
-        (lambda f: f.delay("retrieve", 1), ValueError, unknown("retrieve")),
+        (lambda f: f.delay("retrieve", 1), ValueError, unknown("retrieve", hint="files.retrieve")),
         # status codes
         (
             lambda f: f.fail("get", 99),
@@ -953,3 +1028,6 @@ def test_a_bad_argument_is_refused_with_a_message_and_sets_no_fault(
 
 def test_the_message_for_an_unknown_operation_lists_every_valid_name() -> None:
     assert unknown("x") == (f"unknown operation 'x'; expected one of {VALID_NAMES}")
+    assert unknown("lsit", hint="list") == (
+        f"unknown operation 'lsit' (did you mean 'list'?); expected one of {VALID_NAMES}"
+    )

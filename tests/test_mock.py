@@ -25,6 +25,7 @@ from pytest_classifierjobs import (
     ClassifierJobOutStatus,
     ClassifierJobsMock,
     ClassifierTrainingParameters,
+    EventOut,
     IllegalTransitionError,
     JobMetadataOut,
     JobsOut,
@@ -493,6 +494,142 @@ def test_add_builds_with_the_factory_given() -> None:
     assert fake.add(status="RUNNING").model == "declared-model"
 
 
+_UNIX_SECONDS = "; for a datetime d, give int(d.timestamp())"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        pytest.param(
+            {"status": "RUNNING", "created_at": "yesterday"},
+            TypeError,
+            "add() created_at: expected an integer (Unix seconds), got str 'yesterday'"
+            + _UNIX_SECONDS,
+            id="created_at-text",
+        ),
+        pytest.param(
+            {"status": "SUCCESS", "hyperparameters": {"training_steps": "ten"}},
+            TypeError,
+            "add() hyperparameters.training_steps: expected an integer or None, got str 'ten'",
+            id="training_steps-text",
+        ),
+        pytest.param(
+            {"trained_tokens": "many"},
+            TypeError,
+            "add() trained_tokens: expected an integer or None, got str 'many'",
+            id="trained_tokens-text",
+        ),
+        pytest.param(
+            {"status": 3},
+            TypeError,
+            "add() status: a job status is a ClassifierJobOutStatus or its name, such as "
+            "'RUNNING', not int 3",
+            id="status-int",
+        ),
+        pytest.param(
+            {"status": "RUNING"},
+            ValueError,
+            "add() status: unknown job status 'RUNING' (did you mean 'RUNNING'?); expected one "
+            "of 'QUEUED', 'STARTED', 'VALIDATING', 'VALIDATED', 'RUNNING', "
+            "'FAILED_VALIDATION', 'FAILED', 'SUCCESS', 'CANCELLED', 'CANCELLATION_REQUESTED'",
+            id="status-misspelt",
+        ),
+        pytest.param(
+            {"status": "SUCCESS", "hyperparameters": {"training_steps": -5}},
+            ValueError,
+            "add() hyperparameters.training_steps: -5 is out of range (allowed: >= 1), which "
+            "the server never sends; to make such a job on purpose, change a built one with "
+            "attrs.evolve()",
+            id="training_steps-negative",
+        ),
+        pytest.param(
+            {"fine_tune_model": "ft:x"},
+            TypeError,
+            "add(): unknown ClassifierDetailedJobOut field 'fine_tune_model' (did you mean "
+            "'fine_tuned_model'?); expected one of 'auto_start', 'checkpoints', "
+            "'classifier_targets', 'created_at', 'events', 'fine_tuned_model', "
+            "'hyperparameters', 'id', 'integrations', 'metadata', 'model', 'modified_at', "
+            "'status', 'suffix', 'trained_tokens', 'training_files', 'validation_files'",
+            id="misspelt-field",
+        ),
+    ],
+)
+def test_add_checks_its_arguments_before_building_or_storing_anything(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    fake = ClassifierJobsMock(seed=8)
+    with pytest.raises(error, match=r"\A") as caught:
+        fake.add(**kwargs)
+    assert str(caught.value) == message
+    assert dict(fake.jobs) == {}
+
+
+@pytest.mark.parametrize(
+    ("job", "message"),
+    [
+        pytest.param(
+            attrs.evolve(
+                ClassifierDetailedJobOutFactory.build(status="RUNNING"),
+                created_at="yesterday",  # type: ignore[arg-type]
+            ),
+            "add() job.created_at: expected an integer (Unix seconds), got str 'yesterday'"
+            + _UNIX_SECONDS,
+            id="detailed",
+        ),
+        pytest.param(
+            attrs.evolve(
+                ClassifierJobOutFactory.build(status="RUNNING"),
+                hyperparameters=ClassifierTrainingParameters(training_steps="ten"),  # type: ignore[arg-type]
+            ),
+            "add() job.hyperparameters.training_steps: expected an integer or None, got str 'ten'",
+            id="short",
+        ),
+        pytest.param(
+            attrs.evolve(
+                ClassifierDetailedJobOutFactory.build(status="VALIDATED"),
+                metadata={"cost": 1.0},  # type: ignore[arg-type]
+            ),
+            # Overrides may give a dict for a model; a job cannot hold one (nor can the wire).
+            "add() job.metadata: expected a JobMetadataOut or None, got dict {'cost': 1.0}",
+            id="dict-for-model",
+        ),
+        pytest.param(
+            attrs.evolve(
+                ClassifierDetailedJobOutFactory.build(status="QUEUED"),
+                events=[EventOut(name="status-updated", created_at=CLOCK, data={"at": {1}})],
+            ),
+            "add() job.events[0].data.at: expected a JSON value, got set {1}",
+            id="event-data",
+        ),
+    ],
+)
+def test_add_a_job_of_wrong_types_names_the_field(job: ClassifierJobOut, message: str) -> None:
+    fake = ClassifierJobsMock(seed=8)
+    with pytest.raises(TypeError, match=r"\A") as caught:
+        fake.add(job)
+    assert str(caught.value) == message
+    assert dict(fake.jobs) == {}
+
+
+def test_add_a_job_out_of_range_on_purpose_keeps_it_as_given() -> None:
+    # The escape hatch: build, then evolve; add() checks types only, so the odd values stay.
+    detailed = ClassifierDetailedJobOutFactory.build(status="SUCCESS")
+    odd = attrs.evolve(detailed, trained_tokens=-1)
+    short = ClassifierJobOutFactory.build(status="SUCCESS")
+    odd_short = attrs.evolve(
+        short,
+        trained_tokens=-1,
+        hyperparameters=attrs.evolve(short.hyperparameters, training_steps=-5),
+    )
+    with ClassifierJobsMock(seed=8) as fake, httpx.Client() as client:
+        assert fake.add(odd) is odd
+        completed = fake.add(odd_short)
+        assert completed.summary() == odd_short
+        assert "trained_tokens -1 is below 0" in coherence_violations(completed)
+        served = client.get(f"{JOBS}/{odd_short.id}", headers=AUTH).json()
+        assert (served["trained_tokens"], served["hyperparameters"]["training_steps"]) == (-1, -5)
+
+
 # --- set_status, script, advance --------------------------------------------------------------
 
 
@@ -528,6 +665,89 @@ def test_script_walks_on_gets_and_advance_moves_now() -> None:
         assert [get(client, job.id).status for _ in range(2)] == [S.QUEUED, S.STARTED]
         assert coherent(fake.advance(job.id)).status is S.RUNNING
         assert [get(client, job.id).status for _ in range(2)] == [S.SUCCESS, S.SUCCESS]
+
+
+def test_set_status_names_the_closest_status_and_leaves_the_job() -> None:
+    fake = ClassifierJobsMock(seed=10)
+    job = fake.add(status="RUNNING")
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        fake.set_status(job.id, "SUCCES")
+    assert str(caught.value).startswith(
+        "set_status() status: unknown job status 'SUCCES' (did you mean 'SUCCESS'?); "
+        "expected one of 'QUEUED', "
+    )
+    assert fake.jobs[job.id] is job
+
+
+@pytest.mark.parametrize(
+    ("statuses", "shown"),
+    [
+        pytest.param("RUNNING", "str 'RUNNING'", id="str"),
+        pytest.param(
+            S.SUCCESS, "ClassifierJobOutStatus <ClassifierJobOutStatus.SUCCESS: ", id="enum"
+        ),
+        pytest.param(3, "int 3", id="int"),
+    ],
+)
+def test_script_takes_a_list_not_a_lone_status(statuses: Any, shown: str) -> None:
+    fake = ClassifierJobsMock(seed=10)
+    job = fake.add(status="RUNNING")
+    with pytest.raises(TypeError, match=r"\A") as caught:
+        fake.script(job.id, statuses)
+    assert str(caught.value).startswith(
+        f"script() takes a list of statuses, such as ['RUNNING', 'SUCCESS'], not {shown}"
+    )
+    assert [fake.store.get_job(job.id).status for _ in range(2)] == [S.RUNNING, S.RUNNING]
+
+
+def test_script_names_the_closest_status_of_a_misspelt_step() -> None:
+    fake = ClassifierJobsMock(seed=10)
+    job = fake.add(status="RUNNING")
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        fake.script(job.id, ["SUCCESS", "CANCELED"])
+    assert str(caught.value).startswith(
+        "unknown job status 'CANCELED' (did you mean 'CANCELLED'?); expected one of 'QUEUED', "
+    )
+
+
+@pytest.mark.parametrize("progression", ["per_get", "manual", "time"])
+def test_advance_of_an_added_job_says_why_it_cannot_move_and_what_moves_it(
+    progression: Any,
+) -> None:
+    fake = ClassifierJobsMock(seed=10, progression=progression)
+    job = fake.add(status="RUNNING")
+    with pytest.raises(ValueError, match=r"\A") as caught:
+        fake.advance(job.id)
+    assert str(caught.value) == (
+        f"job {job.id} cannot advance: it is RUNNING, and has no plan (a job stored by a test, "
+        "put in a status by set_status() or at the end of its script stays where it is until "
+        "the code under test starts or cancels it); script(job_id, [...]) gives it steps to "
+        "take (next: CANCELLATION_REQUESTED, FAILED, SUCCESS); set_status(job_id, status) puts "
+        "it in any status"
+    )
+    assert fake.jobs[job.id] is job
+    fake.script(job.id, ["SUCCESS"])
+    assert coherent(fake.advance(job.id)).status is S.SUCCESS
+
+
+def test_advance_of_a_final_job_says_so_and_names_set_status() -> None:
+    with ClassifierJobsMock(seed=10, progression="manual") as fake, httpx.Client() as client:
+        job_id = create(client, auto_start=True)["id"]
+        assert fake.advance(job_id, 10).status is S.SUCCESS  # the plan ends before 10 steps
+        with pytest.raises(ValueError, match=r"\A") as caught:
+            fake.advance(job_id)
+    assert str(caught.value) == (
+        f"job {job_id} cannot advance: it is SUCCESS, which is final; "
+        "set_status(job_id, status) puts it in another status"
+    )
+
+
+def test_advance_of_a_created_job_under_per_get_still_moves_it_now() -> None:
+    with ClassifierJobsMock(seed=10) as fake, httpx.Client() as client:
+        job_id = create(client)["id"]
+        assert coherent(fake.advance(job_id, 2)).status is S.VALIDATED
+        with pytest.raises(ValueError, match=r"it is VALIDATED, and waits for start"):
+            fake.advance(job_id)
 
 
 def test_script_checks_the_graph_from_where_the_job_is() -> None:
@@ -1090,7 +1310,8 @@ def test_delay_is_awaited_for_async_clients(monkeypatch: pytest.MonkeyPatch) -> 
         pytest.param(
             ("fail", "delete", 500),
             ValueError,
-            "unknown operation 'delete'; expected one of 'list', 'create', 'get', 'start', "
+            "unknown operation 'delete' (did you mean 'files.delete'?); expected one of 'list', "
+            "'create', 'get', 'start', "
             "'cancel', 'files.upload', 'files.list', 'files.retrieve', 'files.delete', "
             "'files.download', 'files.get_signed_url', 'files.signed_download', 'models.list', "
             "'models.retrieve', 'models.delete', 'models.update', 'models.archive', "

@@ -117,6 +117,7 @@ STATUS_HELP = (
     "expected statuses QUEUED, STARTED, VALIDATING, VALIDATED, RUNNING, FAILED_VALIDATION, "
     "FAILED, SUCCESS, CANCELLED, CANCELLATION_REQUESTED or groups all, terminal, active, failed"
 )
+BOOL_HELP = "expected true/false (also yes/no, on/off, y/n, t/f, 1/0)"
 URL_HELP = (
     "expected an absolute http(s) URL such as 'https://api.mistral.ai' (a path prefix is "
     "allowed, a query or fragment is not)"
@@ -181,16 +182,48 @@ def test_parse_seed_rejects_non_integers(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"), [("true", True), ("False", False), (" TRUE ", True), ("false", False)]
+    ("value", "expected"),
+    [
+        ("true", True),
+        ("False", False),
+        (" TRUE ", True),
+        ("false", False),
+        # What pytest's own ini booleans take (addini(type="bool")).
+        ("yes", True),
+        ("No", False),
+        ("on", True),
+        ("OFF", False),
+        ("y", True),
+        ("n", False),
+        ("t", True),
+        ("f", False),
+        ("1", True),
+        ("0", False),
+    ],
 )
 def test_parse_bool(value: str, expected: bool) -> None:
     assert settings.parse_bool(value) is expected
 
 
-@pytest.mark.parametrize("value", ["yes", "1", ""])
-def test_parse_bool_rejects_anything_but_true_and_false(value: str) -> None:
-    with pytest.raises(settings.SettingError, match=rf"^expected true or false, got '{value}'$"):
+@pytest.mark.parametrize("value", ["maybe", "2", "", "yess"])
+def test_parse_bool_rejects_anything_else_naming_what_is_allowed(value: str) -> None:
+    with pytest.raises(
+        settings.SettingError,
+        match=rf"^expected true/false \(also yes/no, on/off, y/n, t/f, 1/0\), got '{value}'$",
+    ):
         settings.parse_bool(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "pytest_ini_value"), [(word, word) for pair in settings.BOOLEAN_WORDS for word in pair]
+)
+def test_parse_bool_reads_every_word_as_pytests_ini_booleans_do(
+    pytester: pytest.Pytester, text: str, pytest_ini_value: str
+) -> None:
+    pytester.makeini(f"[pytest]\nxfail_strict = {pytest_ini_value}\n")
+    config = pytester.parseconfig()
+
+    assert settings.parse_bool(text) is config.getini("xfail_strict")
 
 
 def test_parse_progression_and_outcome() -> None:
@@ -200,14 +233,21 @@ def test_parse_progression_and_outcome() -> None:
         settings.parse_outcome(ClassifierJobOutStatus.CANCELLED) is ClassifierJobOutStatus.CANCELLED
     )
     with pytest.raises(
-        settings.SettingError, match=r"^expected one of per_get, manual, time, got 'PER_GET'$"
+        settings.SettingError,
+        match=r"^unknown progression 'PER_GET' \(did you mean 'per_get'\?\); expected one of "
+        r"'per_get', 'manual', 'time'$",
     ):
         settings.parse_progression("PER_GET")
     with pytest.raises(
         settings.SettingError,
-        match=r"^expected one of SUCCESS, FAILED, FAILED_VALIDATION, CANCELLED, got 'RUNNING'$",
+        match=r"^unknown outcome 'RUNNING'; expected one of 'SUCCESS', 'FAILED', "
+        r"'FAILED_VALIDATION', 'CANCELLED'$",
     ):
         settings.parse_outcome(ClassifierJobOutStatus.RUNNING)
+    with pytest.raises(
+        settings.SettingError, match=r"^unknown outcome 'SUCESS' \(did you mean 'SUCCESS'\?\)"
+    ):
+        settings.parse_outcome("SUCESS")
 
 
 @pytest.mark.parametrize(
@@ -238,7 +278,9 @@ def test_parse_statuses_rejects_unknown_names_and_nothing() -> None:
     with pytest.raises(settings.SettingError) as empty:
         settings.parse_statuses([])
 
-    assert str(unknown.value) == f"unknown status or group 'queued'; {STATUS_HELP}"
+    assert str(unknown.value) == (
+        f"unknown status or group 'queued' (did you mean 'QUEUED'?); {STATUS_HELP}"
+    )
     assert str(empty.value) == f"no status given; {STATUS_HELP}"
 
 
@@ -308,7 +350,7 @@ def test_run_settings_parse_each_option() -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("validation", "lax", "expected one of server, strict, got 'lax'"),
+        ("validation", "lax", "unknown validation mode 'lax'; expected one of 'server', 'strict'"),
         ("api_keys", " , ", "expected one or more comma-separated API keys, got ' , '"),
         (
             "base_models",
@@ -459,18 +501,18 @@ def test_fixture_options_take_the_closest_marker_per_option() -> None:
         ),
         (
             {"progression": "auto"},
-            "@pytest.mark.classifierjobs(progression=...): expected one of per_get, manual, "
-            "time, got 'auto'",
+            "@pytest.mark.classifierjobs(progression=...): unknown progression 'auto'; "
+            "expected one of 'per_get', 'manual', 'time'",
         ),
         (
             {"outcome": "QUEUED"},
-            "@pytest.mark.classifierjobs(outcome=...): expected one of SUCCESS, FAILED, "
-            "FAILED_VALIDATION, CANCELLED, got 'QUEUED'",
+            "@pytest.mark.classifierjobs(outcome=...): unknown outcome 'QUEUED'; expected one "
+            "of 'SUCCESS', 'FAILED', 'FAILED_VALIDATION', 'CANCELLED'",
         ),
         (
             {"validation": "lax"},
-            "@pytest.mark.classifierjobs(validation=...): expected one of server, strict, "
-            "got 'lax'",
+            "@pytest.mark.classifierjobs(validation=...): unknown validation mode 'lax'; "
+            "expected one of 'server', 'strict'",
         ),
         (
             {"api_keys": "test-key"},
@@ -555,7 +597,9 @@ def test_fixture_options_check_overridden_markers_too() -> None:
     # The farthest marker's value is overridden, and checked all the same.
     markers = [((), {"progression": "manual"}), ((), {"progression": "auto"})]
 
-    with pytest.raises(settings.SettingError, match=r"progression=\.\.\.\): .* got 'auto'$"):
+    with pytest.raises(
+        settings.SettingError, match=r"progression=\.\.\.\): unknown progression 'auto'"
+    ):
         settings.fixture_options(RUN, markers)
 
 
@@ -614,12 +658,13 @@ def test_unhandled_message() -> None:
     two = settings.unhandled_message("https://x", [("GET", "/v1/a"), ("DELETE", "/v1/b")])
 
     assert one == (
-        "classifierjobs: 1 request to https://x matched no operation of the fake jobs API:\n"
+        "classifierjobs: 1 request matched no operation of the fake API at https://x (each was "
+        "answered 404, none reached the network):\n"
         "  GET /v1/a\n"
         "If the test expects them, allow them with "
         "@pytest.mark.classifierjobs(assert_all_handled=False)."
     )
-    assert two.startswith("classifierjobs: 2 requests to https://x matched")
+    assert two.startswith("classifierjobs: 2 requests matched no operation")
     assert "\n  GET /v1/a\n  DELETE /v1/b\n" in two
 
 
@@ -644,6 +689,20 @@ def _run_with(
 
 
 HOW = pytest.mark.parametrize("how", ["cli", "ini"])
+
+
+def assert_collection_error(result: pytest.RunResult, test: str, message: str) -> None:
+    """The run stopped at collection, on the error of ``test``, which names it and says why.
+
+    A marker's mistake is found before anything runs, as any collection error is (pytest then
+    runs nothing: "Interrupted: 1 error during collection").
+    """
+    result.assert_outcomes(errors=1)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*ERROR collecting test_*.py*"])
+    assert any(line.endswith(f"::{test}: {message}") for line in result.stdout.lines), (
+        result.stdout.str()
+    )
 
 
 def test_options_share_one_group_and_document_themselves(pytester: pytest.Pytester) -> None:
@@ -714,13 +773,24 @@ def test_an_empty_ini_value_means_the_default(pytester: pytest.Pytester) -> None
         ("seed", "abc", "expected an integer, got 'abc'"),
         ("statuses", "terminal,DONE", f"unknown status or group 'DONE'; {STATUS_HELP}"),
         ("statuses", ",", f"no status given; {STATUS_HELP}"),
-        ("require_auth", "maybe", "expected true or false, got 'maybe'"),
-        ("progression", "auto", "expected one of per_get, manual, time, got 'auto'"),
-        ("instant_sleep", "maybe", "expected true or false, got 'maybe'"),
+        ("require_auth", "maybe", f"{BOOL_HELP}, got 'maybe'"),
+        ("block_mistral", "sure", f"{BOOL_HELP}, got 'sure'"),
+        (
+            "statuses",
+            "RUNING",
+            f"unknown status or group 'RUNING' (did you mean 'RUNNING'?); {STATUS_HELP}",
+        ),
+        (
+            "progression",
+            "auto",
+            "unknown progression 'auto'; expected one of 'per_get', 'manual', 'time'",
+        ),
+        ("instant_sleep", "maybe", f"{BOOL_HELP}, got 'maybe'"),
         (
             "outcome",
             "RUNNING",
-            "expected one of SUCCESS, FAILED, FAILED_VALIDATION, CANCELLED, got 'RUNNING'",
+            "unknown outcome 'RUNNING'; expected one of 'SUCCESS', 'FAILED', "
+            "'FAILED_VALIDATION', 'CANCELLED'",
         ),
     ],
 )
@@ -972,7 +1042,10 @@ def test_a_bad_validation_option_is_a_usage_error(pytester: pytest.Pytester) -> 
 
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*--classifierjobs-validation: expected one of server, strict, got 'lax'"]
+        [
+            "*--classifierjobs-validation: unknown validation mode 'lax'; expected one of "
+            "'server', 'strict'"
+        ]
     )
 
 
@@ -1145,7 +1218,9 @@ def test_statuses_marker_closest_wins_and_beats_the_option(pytester: pytest.Pyte
     ]
 
 
-def test_statuses_marker_with_a_bad_name_errors_that_test_alone(pytester: pytest.Pytester) -> None:
+def test_statuses_marker_with_a_bad_name_is_a_collection_error_naming_the_test(
+    pytester: pytest.Pytester,
+) -> None:
     pytester.makepyfile(
         """
         import pytest
@@ -1162,11 +1237,11 @@ def test_statuses_marker_with_a_bad_name_errors_that_test_alone(pytester: pytest
 
     result = pytester.runpytest()
 
-    result.assert_outcomes(passed=1, errors=1)
-    assert (
-        f"@pytest.mark.classifier_job_statuses: unknown status or group 'DONE'; {STATUS_HELP}"
-    ) in result.stdout.lines
-    result.stdout.fnmatch_lines(["*ERROR at setup of test_bad*"])
+    assert_collection_error(
+        result,
+        "test_bad",
+        f"@pytest.mark.classifier_job_statuses: unknown status or group 'DONE'; {STATUS_HELP}",
+    )
 
 
 def test_a_test_that_parametrizes_the_status_itself_has_its_way(pytester: pytest.Pytester) -> None:
@@ -1383,13 +1458,13 @@ def test_marker_seed_is_the_tests_seed(pytester: pytest.Pytester) -> None:
         ),
         (
             "classifierjobs(outcome='RUNNING')",
-            "@pytest.mark.classifierjobs(outcome=...): expected one of SUCCESS, FAILED, "
-            "FAILED_VALIDATION, CANCELLED, got 'RUNNING'",
+            "@pytest.mark.classifierjobs(outcome=...): unknown outcome 'RUNNING'; expected one "
+            "of 'SUCCESS', 'FAILED', 'FAILED_VALIDATION', 'CANCELLED'",
         ),
     ],
 )
 @pytest.mark.parametrize("fixture", ["classifierjobs", "classifier_job_factory", "classifier_job"])
-def test_a_bad_marker_errors_at_setup(
+def test_a_bad_marker_is_a_collection_error_naming_the_test(
     pytester: pytest.Pytester, marker: str, message: str, fixture: str
 ) -> None:
     pytester.makepyfile(
@@ -1409,9 +1484,7 @@ def test_a_bad_marker_errors_at_setup(
 
     result = pytester.runpytest()
 
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
-    assert message in result.stdout.lines
+    assert_collection_error(result, "test_marked", message)
 
 
 # --- the fake's clock: instant sleeping, frozen_at, timings, time_scale, progression "time" ----
@@ -1709,7 +1782,7 @@ def test_progression_time_moves_a_job_with_the_clock_not_with_the_gets(
         ),
     ],
 )
-def test_a_bad_clock_option_errors_at_setup_naming_it(
+def test_a_bad_clock_option_is_a_collection_error_naming_it(
     pytester: pytest.Pytester, option: str, message: str
 ) -> None:
     pytester.makepyfile(
@@ -1727,9 +1800,7 @@ def test_a_bad_clock_option_errors_at_setup_naming_it(
 
     result = pytester.runpytest()
 
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
-    assert message in result.stdout.lines
+    assert_collection_error(result, "test_marked", message)
 
 
 # --- teardown: requests the fake did not handle -------------------------------------------------
@@ -1763,8 +1834,8 @@ def test_an_unhandled_request_fails_the_test_at_teardown(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(
         [
             "*ERROR at teardown of test_unknown*",
-            "classifierjobs: 2 requests to https://api.mistral.ai matched no operation of the "
-            "fake jobs API:",
+            "classifierjobs: 2 requests matched no operation of the fake API at "
+            "https://api.mistral.ai (each was answered 404, none reached the network):",
             "  GET /v1/unknown",
             "  DELETE /v1/fine_tuning/jobs",
             "If the test expects them, allow them with "
@@ -1965,3 +2036,145 @@ def test_no_fixtures_when_disabled(pytester: pytest.Pytester) -> None:
         ["*fixture 'classifierjobs' not found*", "*fixture 'classifier_job_status' not found*"]
     )
     result.stdout.no_fnmatch_line("classifierjobs: seed=*")
+
+
+# --- markers are checked at collection, once per test -----------------------------------------
+
+
+def test_a_bad_marker_on_a_parametrized_test_is_one_collection_error(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.parametrize("n", [1, 2, 3])
+        @pytest.mark.classifierjobs(progression="pre_get")
+        def test_cases(n):
+            pass
+
+        @pytest.mark.classifierjobs(outcome="SUCESS")
+        class TestMarked:
+            def test_one(self):
+                pass
+
+            def test_two(self):
+                pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(errors=3)
+    errors = [line for line in result.stdout.lines if line.startswith("test_a_bad_marker")]
+    assert errors == [
+        "test_a_bad_marker_on_a_parametrized_test_is_one_collection_error.py::test_cases: "
+        "@pytest.mark.classifierjobs(progression=...): unknown progression 'pre_get' (did you "
+        "mean 'per_get'?); expected one of 'per_get', 'manual', 'time'",
+        *(
+            f"test_a_bad_marker_on_a_parametrized_test_is_one_collection_error.py::TestMarked::"
+            f"test_{n}: @pytest.mark.classifierjobs(outcome=...): unknown outcome 'SUCESS' (did "
+            "you mean 'SUCCESS'?); expected one of 'SUCCESS', 'FAILED', 'FAILED_VALIDATION', "
+            "'CANCELLED'"
+            for n in ("one", "two")
+        ),
+    ]
+
+
+def test_continue_on_collection_errors_runs_the_good_tests(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.classifier_job_statuses("RUNING")
+        def test_bad(classifier_job_status):
+            pass
+
+        @pytest.mark.classifier_job_statuses("RUNNING")
+        def test_good(classifier_job_status):
+            assert classifier_job_status == "RUNNING"
+        """
+    )
+
+    result = pytester.runpytest("--continue-on-collection-errors")
+
+    result.assert_outcomes(passed=1, errors=1)
+
+
+@pytest.mark.parametrize(
+    ("marker", "message"),
+    [
+        (
+            "pytest.mark.classifierjobs(sed=1)",
+            "@pytest.mark.classifierjobs has no option 'sed' (did you mean 'seed'?); "
+            f"valid options: {VALID_OPTIONS}",
+        ),
+        (
+            "pytest.mark.classifierjobs(faults={'get': [700]})",
+            "@pytest.mark.classifierjobs(faults=...): status_code must be from 100 to 599, not 700",
+        ),
+    ],
+)
+def test_a_marker_added_while_the_test_runs_is_checked_at_setup(
+    pytester: pytest.Pytester, marker: str, message: str
+) -> None:
+    # Collection never saw it: the fixture checks it, and fails the test alone.
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.fixture
+        def marked(request):
+            request.applymarker({marker})
+
+        def test_marked(marked, classifierjobs):
+            pass
+
+        def test_unmarked(classifierjobs):
+            pass
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at setup of test_marked*"])
+    assert message in result.stdout.lines
+
+
+def test_an_exception_of_the_fake_over_the_live_server_fails_the_test_at_teardown(
+    pytester: pytest.Pytester,
+) -> None:
+    # In-process the exception reaches the caller; over HTTP the client sees a 500 only, and
+    # the code under test may take it for the real service's 500.
+    pytester.makepyfile(
+        """
+        import httpx
+
+        def broken(_text):
+            raise RuntimeError("the test's score function is broken")
+
+        def test_scores(classifierjobs, classifierjobs_server):
+            model = classifierjobs.add_model(targets={"sentiment": ["pos", "neg"]})
+            classifierjobs.set_scores(model.id, broken)
+            answer = httpx.post(
+                f"{classifierjobs_server.url}/v1/classifications",
+                json={"model": model.id, "input": "great"},
+                headers={"Authorization": "Bearer t"},
+            )
+            assert answer.status_code == 500
+        """
+    )
+
+    result = pytester.runpytest("-p", "no:randomly")
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_scores*",
+            "classifierjobs: the fake raised while answering 1 request(s) over the live server; "
+            "each client got 500 Internal Server Error:",
+            "  RuntimeError: the test's score function is broken",
+            "The tracebacks are on stderr; LiveServer.errors keeps the exceptions.",
+        ]
+    )

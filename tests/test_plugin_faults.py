@@ -119,7 +119,8 @@ def test_scenario(classifierjobs):
         ),
         pytest.param(
             '{"gets": [503]}',
-            "@pytest.mark.classifierjobs(faults=...): unknown operation 'gets'; expected one of "
+            "@pytest.mark.classifierjobs(faults=...): unknown operation 'gets' (did you mean "
+            "'get'?); expected one of "
             "'list', 'create', 'get', 'start', 'cancel', 'files.upload', 'files.list', "
             "'files.retrieve', 'files.delete', 'files.download', 'files.get_signed_url', "
             "'files.signed_download', 'models.list', 'models.retrieve', 'models.delete', "
@@ -146,9 +147,34 @@ def test_scenario(classifierjobs):
             "@pytest.mark.classifierjobs(faults=...): status_code must be from 100 to 599, not 700",
             id="bad-status",
         ),
+        pytest.param(
+            '{"get": [{"status_code": 503, "times": 0}]}',
+            "@pytest.mark.classifierjobs(faults=...): times must be at least 1 (or None for "
+            "every call), not 0",
+            id="bad-times",
+        ),
+        pytest.param(
+            '{"get": [{"status_code": 503, "json": {1, 2}}]}',
+            "@pytest.mark.classifierjobs(faults=...): json must be a JSON-serializable value "
+            "(Object of type set is not JSON serializable)",
+            id="bad-json",
+        ),
+        pytest.param(
+            '{"get": [{"status_code": 503, "header": {}}]}',
+            "@pytest.mark.classifierjobs(faults=...): _Checker.fail() got an unexpected keyword "
+            "argument 'header'",
+            id="unknown-argument",
+        ),
+        pytest.param(
+            '{"get": [UnicodeDecodeError]}',
+            "@pytest.mark.classifierjobs(faults=...): raise_error() cannot make a <class "
+            "'UnicodeDecodeError'> from a message (function takes exactly 5 arguments (1 "
+            "given)); pass an instance instead",
+            id="bad-exception",
+        ),
     ],
 )
-def test_a_bad_faults_option_errors_the_test_naming_what_is_allowed(
+def test_a_bad_faults_option_is_a_collection_error_naming_the_test(
     pytester: pytest.Pytester, faults: str, message: str
 ) -> None:
     result = run(
@@ -160,8 +186,9 @@ def test_scenario(classifierjobs):
 """,
     )
     result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR collecting *"])
     # Read as text: the messages hold brackets, which fnmatch patterns would take as classes.
-    assert message in result.stdout.lines
+    assert any(line.endswith(f"::test_scenario: {message}") for line in result.stdout.lines)
 
 
 def test_retired_takes_a_bool(pytester: pytest.Pytester) -> None:

@@ -35,6 +35,7 @@ from pytest_classifierjobs import (
     ClassifierJobOutStatus,
     ClassifierJobsMock,
 )
+from pytest_classifierjobs import mock as mock_module
 from pytest_classifierjobs.api import JOB_OPERATIONS, Operation
 
 if TYPE_CHECKING:
@@ -487,3 +488,77 @@ def test_a_read_error_is_retried_by_2x_only(
     else:
         assert call(plain_client, mode, "get", job.id, retries=retries).id == job.id
         assert fake.routes["get"].call_count == 2
+
+
+# --- a slow answer and the SDK's timeout ----------------------------------------------------------
+# The SDK's timeout_ms becomes httpx's timeout, which the fake reads from the request: an answer
+# delayed past it is a ReadTimeout, as over the network, and retry_connection_errors retries it.
+
+
+@pytest.fixture
+def fake_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """What the fake waits before answering, sync and async, recorded instead of waited."""
+    waited: list[float] = []
+
+    async def async_sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    monkeypatch.setattr(mock_module, "time", SimpleNamespace(sleep=waited.append))
+    monkeypatch.setattr(mock_module, "asyncio", SimpleNamespace(sleep=async_sleep))
+    return waited
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_delay_past_the_sdks_timeout_is_its_read_timeout(
+    sdk: SDK,
+    fake: ClassifierJobsMock,
+    job: ClassifierDetailedJobOut,
+    fake_waits: list[float],
+    mode: Mode,
+) -> None:
+    fake.delay("get", 1.0, times=1)
+
+    with sdk.Mistral(api_key="test-key", timeout_ms=200) as client:
+        with pytest.raises(httpx.ReadTimeout):
+            call(client, mode, "get", job.id)
+        assert call(client, mode, "get", job.id).id == job.id  # the delay was used up
+
+    assert fake_waits == [0.2]
+    assert fake.routes["get"].call_count == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_delay_past_the_timeout_is_retried_with_retry_connection_errors(
+    *,
+    sdk: SDK,
+    fake: ClassifierJobsMock,
+    job: ClassifierDetailedJobOut,
+    plain_client: Any,
+    clock: Clock,
+    fake_waits: list[float],
+    mode: Mode,
+) -> None:
+    fake.delay("get", 5.0, times=1)
+    retries = retry_config(sdk, retry_connection_errors=True)
+
+    got = call(plain_client, mode, "get", job.id, retries=retries, timeout_ms=500)
+
+    assert got.id == job.id
+    assert fake_waits == [0.5]
+    assert fake.routes["get"].call_count == 2
+    assert clock.slept == pytest.approx([backoff(0)])
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_delay_within_the_timeout_answers(
+    *,
+    fake: ClassifierJobsMock,
+    job: ClassifierDetailedJobOut,
+    plain_client: Any,
+    fake_waits: list[float],
+    mode: Mode,
+) -> None:
+    fake.delay("get", 0.3, times=1)
+
+    assert call(plain_client, mode, "get", job.id, timeout_ms=500).id == job.id
+    assert fake_waits == [0.3]

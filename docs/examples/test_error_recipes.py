@@ -55,3 +55,14 @@ def test_the_retired_api_is_reported() -> None:
     with pytest.raises(SDKError) as raised:
         Mistral(api_key="test-key").fine_tuning.jobs.list()
     assert raised.value.status_code == 410
+
+
+@pytest.mark.classifierjobs(instant_sleep=True)  # the fake's delay returns at once, too
+def test_a_slow_answer_times_out_like_the_network(classifierjobs: ClassifierJobsMock) -> None:
+    job = classifierjobs.add(status="RUNNING")
+    classifierjobs.delay("get", 30, times=1)  # longer than the client waits
+    client = Mistral(api_key="test-key", timeout_ms=2_000)
+
+    with pytest.raises(httpx.ReadTimeout):  # at 2 s, on the fake's clock
+        client.fine_tuning.jobs.get(job_id=job.id)
+    assert client.fine_tuning.jobs.get(job_id=job.id).id == job.id
