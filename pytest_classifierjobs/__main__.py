@@ -7,11 +7,16 @@ manual try with curl); ``sample`` prints coherent jobs as the API's JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from types import FrameType
+from typing import NoReturn
 
 from .clock import to_seconds
 from .models import ClassifierJobOutStatus
@@ -167,6 +172,13 @@ def _parser() -> argparse.ArgumentParser:
         help="refuse (422) a job whose files were not uploaded to this server",
     )
     serve.add_argument(
+        "--max-connections",
+        type=_positive,
+        default=64,
+        metavar="N",
+        help="connections to keep open at once; one more is answered 503 at once (default 64)",
+    )
+    serve.add_argument(
         "--multi-class-scores",
         choices=MULTI_CLASS_SCORES,
         default="normalized",
@@ -224,24 +236,76 @@ def _serve(args: argparse.Namespace) -> int:
     for index in range(args.jobs):
         mock.add(status=statuses[index % len(statuses)])
     try:
-        server = LiveServer(mock, host=args.host, port=args.port)
+        server = LiveServer(
+            mock, host=args.host, port=args.port, max_connections=args.max_connections
+        )
     except OSError as error:
         print(
             f"cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr
         )
         return 1
+    stopped = ""
     try:
         print(
             f"Serving the fake jobs API at {server.url} (seed {seed}, {args.jobs} jobs); "
             "Ctrl-C stops it.",
             flush=True,
         )
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("Stopped.", flush=True)
+        with _stopping_on_signals():
+            server.serve_forever()
+    except KeyboardInterrupt:  # Ctrl-C when serving outside the main thread's handlers
+        stopped = "Stopped."
+    except _Stop as stop:
+        stopped = "Stopped." if stop.signal is signal.SIGINT else f"Stopped ({stop.signal.name})."
     finally:
-        server.stop()
+        server.stop()  # closes the open connections too
+    if stopped:
+        print(stopped, flush=True)
+    # A stop that was asked for is a clean stop: 0, not the 143 of a process SIGTERM killed.
     return 0
+
+
+class _Stop(BaseException):
+    """A signal asked ``serve`` to stop.
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is: the server's loop catches every
+    ``Exception`` of a request it accepts, and would swallow the signal with it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signal = signal.Signals(signum)
+
+
+def _raise_stop(signum: int, _frame: FrameType | None) -> NoReturn:
+    raise _Stop(signum)
+
+
+@contextlib.contextmanager
+def _stopping_on_signals() -> Iterator[None]:
+    """Within it, SIGTERM and SIGINT stop serving cleanly, rather than killing the process.
+
+    ``docker stop`` and ``kill`` send SIGTERM, and a process that is PID 1 in a container is
+    not killed by a signal it has no handler for: without one, ``docker stop`` waits ten
+    seconds and then kills it. SIGINT gets the same handler because a process started with
+    SIGINT ignored (a background job of a shell, a pytest-xdist worker's child) never gets
+    Python's own, and ``kill -INT`` would not stop it. The previous handlers are back as soon
+    as serving ends: a second signal while the server closes does what it did before (by
+    default, end the process) rather than raise in the middle of the closing. Only the main
+    thread may set a handler; serving from another thread, the caller stops the server itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {number: signal.signal(number, _raise_stop) for number in _STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _sample(args: argparse.Namespace) -> int:

@@ -3,8 +3,8 @@
 Most tests call ``main([...])`` in this process, so that coverage sees every line; ``serve`` is
 then stopped by a patched ``LiveServer.serve_forever`` that serves in the background, lets the
 test talk to it over a real socket, and raises ``KeyboardInterrupt`` as Ctrl-C would. A few run
-the real command in a subprocess: Ctrl-C (SIGINT) on ``serve``, a reader that stops early on
-``sample``, and the same seed in two processes. Every wait is bounded.
+the real command in a subprocess: Ctrl-C (SIGINT) and SIGTERM on ``serve``, a reader that stops
+early on ``sample``, and the same seed in two processes. Every wait is bounded.
 """
 
 from __future__ import annotations
@@ -558,6 +558,107 @@ def test_serve_no_auth_in_a_subprocess(spawn: Callable[..., subprocess.Popen[str
     assert got[0] == 200
     assert got[1]["status"] == "QUEUED"
     assert (process.returncode, out, err) == (0, "Stopped.\n", "")
+
+
+def test_serve_in_a_subprocess_stops_on_sigterm_and_closes_its_connections(
+    spawn: Callable[..., subprocess.Popen[str]],
+) -> None:
+    # What docker stop sends (PID 1 in a container is not killed by a signal it has no handler
+    # for: without one, docker stop waits ten seconds, then kills).
+    process = spawn("serve", "--port", "0", "--no-auth")
+    assert process.stdout is not None
+    found = BANNER.fullmatch(read_line(process.stdout, PROCESS_TIMEOUT).rstrip("\n"))
+    assert found is not None
+    parts = urlsplit(found["url"])
+    assert parts.hostname is not None
+    kept = http.client.HTTPConnection(parts.hostname, parts.port, timeout=PROCESS_TIMEOUT)
+    try:
+        kept.request("GET", JOBS)
+        answer = kept.getresponse()
+        assert (answer.status, json.loads(answer.read())["total"]) == (200, 0)
+        assert kept.sock is not None
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=PROCESS_TIMEOUT)
+        closed = kept.sock.recv(1)  # the kept-alive connection was ended
+    finally:
+        kept.close()
+
+    assert (process.returncode, out, err) == (0, "Stopped (SIGTERM).\n", "")
+    assert closed == b""
+
+
+def test_serve_stops_on_sigterm_and_puts_the_previous_handler_back(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The real serve_forever in this, the main thread; another thread is the client, then
+    # delivers SIGTERM to the main thread as the kernel would (interrupt_main runs the Python
+    # handler, and does nothing where there is none: it cannot kill the test run).
+    assert threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM)
+    urls: queue.Queue[str] = queue.Queue()
+    answers: list[tuple[int, Any]] = []
+    errors: list[BaseException] = []
+    real_serve_forever = LiveServer.serve_forever
+
+    def serve_forever(server: LiveServer) -> None:
+        urls.put(server.url)
+        real_serve_forever(server)
+
+    def client() -> None:
+        try:
+            url = urls.get(timeout=TIMEOUT)
+            answers.append(call(url, "GET", JOBS))
+            urls.put(url)
+        except BaseException as error:  # reported by the test
+            errors.append(error)
+        finally:
+            _thread.interrupt_main(signal.SIGTERM)
+
+    monkeypatch.setattr(LiveServer, "serve_forever", serve_forever)
+    thread = threading.Thread(target=client, daemon=True)
+    thread.start()
+    status, out, err = run_main(["serve", "--port", "0", "--no-auth"], capsys)
+    thread.join(TIMEOUT)
+
+    assert errors == []
+    assert [code for code, _ in answers] == [200]
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1] == "Stopped (SIGTERM)."
+    assert signal.getsignal(signal.SIGTERM) is previous
+    assert refuses(urls.get_nowait())  # stopped, and its socket closed
+
+
+def test_serve_from_another_thread_leaves_the_signal_handlers_alone(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only the main thread may set a handler: from another, serve neither tries nor fails.
+    handlers: list[Any] = []
+    statuses: list[int] = []
+
+    def serve_forever(_server: LiveServer) -> None:
+        handlers.append(signal.getsignal(signal.SIGTERM))  # and return: stopped elsewhere
+
+    monkeypatch.setattr(LiveServer, "serve_forever", serve_forever)
+    previous = signal.getsignal(signal.SIGTERM)
+    thread = threading.Thread(target=lambda: statuses.append(main(["serve", "--port", "0"])))
+    thread.start()
+    thread.join(TIMEOUT)
+
+    assert statuses == [0]
+    assert handlers == [previous]
+    assert "Stopped" not in capsys.readouterr().out
+
+
+def refuses(url: str) -> bool:
+    """Whether nothing listens at ``url`` any more."""
+    parts = urlsplit(url)
+    assert parts.hostname is not None
+    assert parts.port is not None
+    try:
+        socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT).close()
+    except ConnectionRefusedError:
+        return True
+    return False
 
 
 # --- sample -------------------------------------------------------------------------------------
