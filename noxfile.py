@@ -39,8 +39,14 @@ RUFF = "ruff==0.17.6"
 MYPY = "mypy==2.4.1"
 # The oldest Python the `docs` extra's Sphinx runs on (a name, so that mypy checks both branches).
 SPHINX_PYTHON = (3, 11)
-# Read by tests/test_plugin.py, which then asserts that the tests import the installed wheel.
-INSTALLED_ENV = {"CLASSIFIERJOBS_EXPECT_INSTALLED": "1", "PYTHONSAFEPATH": "1"}
+# CLASSIFIERJOBS_EXPECT_INSTALLED: read by tests/test_plugin.py, which then asserts that the
+# tests import the installed wheel. CLASSIFIERJOBS_FAIL_ON_SKIP: read by the root conftest.py,
+# which then fails the run on any skipped test that is not marked as an expected platform skip.
+INSTALLED_ENV = {
+    "CLASSIFIERJOBS_EXPECT_INSTALLED": "1",
+    "CLASSIFIERJOBS_FAIL_ON_SKIP": "1",
+    "PYTHONSAFEPATH": "1",
+}
 
 _built_wheels: dict[str, Path] = {}
 _wheel_dirs: list[tempfile.TemporaryDirectory[str]] = []
@@ -66,7 +72,11 @@ def _install_wheel(session: nox.Session, *requirements: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite on the installed wheel and mistralai 1.x, with 100 % coverage."""
+    """The whole test suite on the installed wheel and mistralai 1.x, with 100 % coverage.
+
+    It includes the tests marked ``install``, which run docs/install.md's steps in a fresh
+    virtual environment and need PyPI: ``-- -m "not install"`` leaves them out.
+    """
     _install_wheel(session, SDK1, *TEST_REQUIREMENTS, *REFERENCE_REQUIREMENTS)
     session.run("coverage", "erase")
     session.run(
