@@ -214,6 +214,23 @@ def _models_from_dicts(model: type[Any], overrides: dict[str, Any]) -> dict[str,
 # --- the factories ---------------------------------------------------------------------------
 
 
+class _OwnFaker:
+    """A factory's own ``Faker``, made and seeded when first read (``cls.__faker__``).
+
+    A descriptor on the class: the first read replaces it by the ``Faker`` on that class.
+    """
+
+    def __init__(self) -> None:
+        self.seed: int | None = None
+
+    def __get__(self, instance: object, owner: type[Any]) -> Faker:
+        faker = Faker()
+        if self.seed is not None:
+            faker.seed_instance(self.seed)
+        setattr(owner, "__faker__", faker)  # noqa: B010  (a dunder name: no plain attribute)
+        return faker
+
+
 class _CoherentBuild(Generic[T]):
     """The ``build``/``coverage`` shared by every factory here (a mixin, not a polyfactory base).
 
@@ -230,9 +247,21 @@ class _CoherentBuild(Generic[T]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # Each factory, a user's subclass included, gets a Random and a Faker of its own, so
         # that seeding or building one never moves another (polyfactory's default shares both).
+        # The Faker is made on first use: these factories draw nothing from it, and making one
+        # costs a millisecond and a half, most of what defining a subclass would cost.
         cls.__random__ = Random()
-        cls.__faker__ = Faker()
+        cls.__faker__ = _OwnFaker()  # type: ignore[assignment]
         super().__init_subclass__(**kwargs)
+
+    @classmethod
+    def seed_random(cls, seed: int) -> None:
+        """Seed the factory's ``Random`` (and its ``Faker``, made then if need be)."""
+        cls.__random__ = Random(seed)
+        own = cls.__dict__.get("__faker__")
+        if isinstance(own, _OwnFaker):
+            own.seed = seed  # applied when the Faker is made
+        else:
+            cls.__faker__.seed_instance(seed)
 
     @classmethod
     def _draw(
@@ -262,12 +291,19 @@ class _CoherentBuild(Generic[T]):
         status: ClassifierJobOutStatus | str | None,
         kwargs: dict[str, Any],
         nullables: bool | None = None,
+        rng: Random | None = None,
+        where: str | None = None,
     ) -> T:
+        """Build one instance, drawing from ``rng`` (by default the factory's own).
+
+        ``where`` names the call in the message of a bad override (``build()`` by default).
+        """
         overrides = {**cls._declared(), **kwargs}
         # Before anything is drawn from them: a bad value must not crash the lifecycle.
-        check_overrides(cls.__model__, overrides, f"{cls.__name__}.build()", status=status)
+        where = where or f"{cls.__name__}.build()"
+        check_overrides(cls.__model__, overrides, where, status=status)
         overrides = _models_from_dicts(cls.__model__, overrides)
-        rng = cls.__random__
+        rng = cls.__random__ if rng is None else rng
         parsed = None if status is None else parse_status(status)
         values = cls._draw(rng, overrides, parsed, nullables)
         for name, value in overrides.items():

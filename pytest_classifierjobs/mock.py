@@ -20,12 +20,13 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import inspect
 import json
 import math
 import re
 import threading
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
 from typing import Any
@@ -82,7 +83,7 @@ from .state.models import ModelStore, UnknownModelError
 from .timeline import Timings
 from .validation import ValidationMode
 
-__all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "seeded_factory"]
+__all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "reseeded_factory", "seeded_factory"]
 
 
 # Statuses whose answers have no body (RFC 9110).
@@ -168,10 +169,12 @@ class ClassifierJobsMock:
         self.base_url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
         self._prefix = parsed.path.rstrip("/")
         self._base = parsed
+        self._origin = _origin(parsed)
         seeds = Random(seed)
-        #: What :meth:`add` builds with: ``factory`` if given, else one of this mock's own,
-        #: seeded from ``seed``.
-        self.factory = factory or seeded_factory(seeds.getrandbits(64))
+        self._factory = factory
+        # What the mock's own factory draws from (see ``factory``): made now, whether or not a
+        # factory is given, so that every later draw of a seed stays where it was.
+        self._factory_random = Random(seeds.getrandbits(64))
         #: The fake's time, which every timestamp it writes comes from (``clock.py``).
         try:
             moment = None if frozen_at is None else to_seconds(frozen_at)
@@ -212,9 +215,14 @@ class ClassifierJobsMock:
         self._lock = threading.Lock()
         #: The faults set on this fake, in the order they were set.
         self.faults = FaultQueue()
-        #: The respx router the routes live on (started by :meth:`start`).
+        #: The respx router the fake answers on (started by :meth:`start`).
         self.router = _Router(assert_all_called=False, assert_all_mocked=True)
-        self._routes = self._add_routes()
+        self.router.route(name="classifierjobs").mock(side_effect=_side_effect(self._dispatch))
+        # The calls of each operation, oldest first: what ``routes`` shows. The respx routes
+        # themselves are made when a test first asks for them (21 of them cost more than the
+        # rest of the mock together).
+        self._calls: dict[Operation, list[tuple[httpx.Request, httpx.Response | None]]] = {}
+        self._routes: dict[Operation, respx.Route] | None = None
         # Drawn last, so that adding it left every earlier draw of a seed as it was.
         self._ages = Random(seeds.getrandbits(64))
         if not isinstance(instant_sleep, bool):
@@ -270,9 +278,24 @@ class ClassifierJobsMock:
         return self.store.jobs
 
     @property
+    def factory(self) -> type[ClassifierDetailedJobOutFactory]:
+        """What :meth:`add` builds with: the ``factory`` given, else one of this mock's own.
+
+        The mock's own is seeded from ``seed``; it is made on first read (:meth:`add` draws
+        from the same randomness without it).
+        """
+        if self._factory is None:
+            self._factory = seeded_factory(None)
+            self._factory.__random__ = self._factory_random
+        return self._factory
+
+    @property
     def routes(self) -> Mapping[Operation, respx.Route]:
         """The respx route of each operation, for ``call_count`` and ``calls``."""
-        return MappingProxyType(self._routes)
+        with self._lock:
+            if self._routes is None:
+                self._routes = self._recording_routes()
+            return MappingProxyType(self._routes)
 
     @property
     def unhandled(self) -> list[httpx.Request]:
@@ -418,8 +441,7 @@ class ClassifierJobsMock:
         incoherent on purpose.
         """
         if job is None:
-            check_overrides(self.factory.__model__, overrides, "add()", status=status)
-            built = self.factory.build(status=status, **overrides)
+            built = self._build(status, overrides, "add()")
             if "created_at" not in overrides and "modified_at" not in overrides:
                 # A drawn history ends in the clock's recent past, not on a drawn date.
                 end = self.clock.now() - self._ages.randint(0, _ADDED_AGE_SECONDS)
@@ -441,6 +463,19 @@ class ClassifierJobsMock:
             job = self._complete(job)
         return self.store.put(job)
 
+    def _build(
+        self, status: ClassifierJobOutStatus | str | None, overrides: dict[str, Any], where: str
+    ) -> ClassifierDetailedJobOut:
+        """A job built by the factory, every override checked first (named as ``where``)."""
+        if self._factory is None:
+            # The mock's own factory is the base class drawing from the mock's randomness: the
+            # same jobs, and no class to make.
+            return ClassifierDetailedJobOutFactory._build(
+                status, overrides, rng=self._factory_random, where=where
+            )
+        check_overrides(self._factory.__model__, overrides, where, status=status)
+        return self._factory.build(status=status, **overrides)
+
     def _complete(self, job: ClassifierJobOut) -> ClassifierDetailedJobOut:
         fields = attrs.asdict(job, recurse=False)
         for constant in ("object", "job_type"):
@@ -454,7 +489,8 @@ class ClassifierJobsMock:
         odd = {name: fields.pop(name) for name in out_of_range(ClassifierJobOut, fields)}
         already = set(coherence_violations(job))
         for _ in range(_COMPLETION_DRAWS):
-            detailed = attrs.evolve(fit_in_time(self.factory.build(**fields)), **odd)
+            built = self._build(fields["status"], _without(fields, "status"), "add()")
+            detailed = attrs.evolve(fit_in_time(built), **odd)
             kept = detailed.summary() == job
             if kept and set(coherence_violations(detailed)) <= already:
                 return detailed
@@ -467,11 +503,11 @@ class ClassifierJobsMock:
 
         A misspelt status is a ``ValueError`` that names the closest one.
         """
-        check_overrides(self.factory.__model__, {}, "set_status()", status=status)
+        check_overrides(ClassifierDetailedJobOut, {}, "set_status()", status=status)
         current = self._stored(job_id)
         kept = {name: getattr(current, name) for name in _KEPT_BY_SET_STATUS}
         # The change happens now: the new history ends at the clock's present.
-        job = fit_in_time(self.factory.build(status=status, **kept), self.clock.now())
+        job = fit_in_time(self._build(status, kept, "set_status()"), self.clock.now())
         return self.store.set_status(job_id, status, job)
 
     def script(self, job_id: str, statuses: Iterable[ClassifierJobOutStatus | str]) -> None:
@@ -566,25 +602,28 @@ class ClassifierJobsMock:
 
     # --- respx wiring -------------------------------------------------------------------------
 
-    def _add_routes(self) -> dict[Operation, respx.Route]:
-        # One route takes every request and places it (_dispatch): under the base URL, the fake
-        # answers; to any other spelling of a Mistral host, it keeps the request in the process
-        # and reports it, so nothing meant for Mistral leaves; other hosts it lets be.
-        self.router.route(name="classifierjobs").mock(side_effect=self._dispatch)
-        # One route per operation that only counts its calls (``routes``): the router above
-        # answers them. They live on a router that is never started.
+    def _recording_routes(self) -> dict[Operation, respx.Route]:
+        # One route per operation that only shows its calls (``routes``): the one route of the
+        # started router answers them all (_dispatch). They live on a router that is never
+        # started, and get the calls made before they existed.
         recorder = respx.Router(assert_all_called=False)
         by_operation = {route.operation: route for route in ROUTES}
-        return {
-            operation: recorder.route(
+        routes = {}
+        for operation in OPERATIONS:
+            route = recorder.route(
                 name=operation,
                 method=by_operation[operation].method,
                 path__regex=rf"^{re.escape(self._prefix)}{by_operation[operation].regex.pattern[1:]}",
             )
-            for operation in OPERATIONS
-        }
+            for request, response in self._calls.get(operation, ()):
+                route.calls.record(request, response)
+            routes[operation] = route
+        return routes
 
     def _dispatch(self, request: httpx.Request) -> Any:
+        # The one route of the router takes every request and places it: under the base URL,
+        # the fake answers; to any other spelling of a Mistral host, it keeps the request in the
+        # process and reports it, so nothing meant for Mistral leaves; other hosts it lets be.
         if not self.serves(request.url):
             if not is_mistral_host(request.url.host):
                 return self._elsewhere(request)
@@ -593,11 +632,11 @@ class ClassifierJobsMock:
             # the code under test should not make here. Kept, answered 404 and reported.
             self._record_unhandled(request)
             not_found = ApiResponse(status_code=404, body={"detail": "Not Found"})
-            return to_httpx_response(not_found, head=request.method == "HEAD")
+            return to_httpx_response(not_found, head=request.method == "HEAD", request=request)
         api_request = self._api_request(request)
         call = self._take(api_request, request)
         if isinstance(call, ApiResponse):
-            return to_httpx_response(call, head=request.method == "HEAD")
+            return to_httpx_response(call, head=request.method == "HEAD", request=request)
         match, fault = call
         if fault is not None and fault.delay and _IN_ASYNC.get():
             # An async client awaits the delay, so the event loop keeps running.
@@ -614,8 +653,8 @@ class ClassifierJobsMock:
         host are kept from the network too, but answered ``404`` and reported in
         :attr:`unhandled`.
         """
-        url = httpx.URL(url)
-        return _origin(url) == _origin(self._base) and (
+        url = url if isinstance(url, httpx.URL) else httpx.URL(url)
+        return _origin(url) == self._origin and (
             url.path == self._prefix or url.path.startswith(f"{self._prefix}/")
         )
 
@@ -662,7 +701,7 @@ class ClassifierJobsMock:
         if fault is not None and fault.exception is not None:
             self._record_call(match.operation, request, None)
             raise fault.exception_for(request)
-        response = to_httpx_response(self._respond(match, fault, api_request))
+        response = to_httpx_response(self._respond(match, fault, api_request), request=request)
         if fault is not None and fault.delay > _read_timeout(request):
             # The client stopped waiting before the answer came. The server did its work all
             # the same, as the live server does (a create that timed out is stored), and the
@@ -677,7 +716,9 @@ class ClassifierJobsMock:
     ) -> None:
         """Count a call of ``operation`` on its route (both transports record here)."""
         with self._lock:
-            self._routes[operation].calls.record(request, response)
+            self._calls.setdefault(operation, []).append((request, response))
+            if self._routes is not None:
+                self._routes[operation].calls.record(request, response)
 
     def _record_unhandled(self, request: httpx.Request) -> None:
         """Keep ``request`` among :attr:`unhandled` (the live server reports its own here)."""
@@ -686,11 +727,13 @@ class ClassifierJobsMock:
 
     def _api_request(self, request: httpx.Request) -> ApiRequest:
         url = request.url
+        query_string = url.query.decode("ascii")
         return ApiRequest(
             method=request.method,
             path=url.path[len(self._prefix) :],
-            query=url.params.multi_items(),
-            query_string=url.query.decode("ascii"),
+            # Most requests (every GET of a poller) have no query: nothing to parse.
+            query=url.params.multi_items() if query_string else (),
+            query_string=query_string,
             headers=request_headers(request.headers.multi_items()),
             body=request.read(),
             root=f"{url.scheme}://{url.netloc.decode('ascii')}{self._prefix}",
@@ -716,6 +759,25 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
 
+_SIDE_EFFECT_SIGNATURE = inspect.Signature(
+    [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+)
+
+
+def _side_effect(dispatch: Callable[[httpx.Request], Any]) -> Callable[[httpx.Request], Any]:
+    """``dispatch`` as a respx side effect that respx can inspect cheaply.
+
+    respx reads a side effect's signature on every request (to pass ``route`` if it is asked
+    for); a signature given up front spares the fake that work, a fifth of its own cost.
+    """
+
+    def side_effect(request: httpx.Request) -> Any:
+        return dispatch(request)
+
+    side_effect.__signature__ = _SIDE_EFFECT_SIGNATURE  # type: ignore[attr-defined]
+    return side_effect
+
+
 def _read_timeout(request: httpx.Request) -> float:
     """How long the client waits for an answer: httpx's ``read`` timeout, or forever."""
     timeout = request.extensions.get("timeout", {}).get("read")
@@ -731,6 +793,10 @@ class _Router(respx.MockRouter):
             return await super().aresolve(request)
         finally:
             _IN_ASYNC.reset(token)
+
+
+def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if key != name}
 
 
 def _check_has_model(job: ClassifierJobOut) -> None:
@@ -785,13 +851,40 @@ def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
     return factory
 
 
-def to_httpx_response(response: ApiResponse, *, head: bool = False) -> httpx.Response:
-    """``response`` as httpx hands it to a client (the live server records its calls so too).
+_shared_factories: list[type[ClassifierDetailedJobOutFactory]] = []
+
+
+def reseeded_factory(seed: int) -> type[ClassifierDetailedJobOutFactory]:
+    """The process's one subclass of the detailed-job factory, reseeded with ``seed``.
+
+    What the ``classifier_job_factory`` fixture gives each test: it draws what
+    ``seeded_factory(seed)`` would, without making a class per test (a class costs more than
+    the rest of a test's fake). Tests run one at a time in a process, so one class serves them
+    all; threads that one test starts share its factory, as they would a class of its own.
+    """
+    if not _shared_factories:
+        _shared_factories.append(seeded_factory(None))
+    (factory,) = _shared_factories
+    factory.seed_random(seed)
+    return factory
+
+
+def to_httpx_response(
+    response: ApiResponse, *, head: bool = False, request: httpx.Request | None = None
+) -> httpx.Response:
+    """``response`` as httpx hands it to a client, answering ``request``.
 
     The answer to a ``HEAD`` has the headers of the answer to a ``GET`` and no body (RFC 9110).
     """
     content, headers = response.wire()
-    if head:
+    if content or head:
         headers["Content-Length"] = str(len(content))
-        return httpx.Response(response.status_code, headers=headers)
-    return httpx.Response(response.status_code, content=content, headers=headers)
+    # A stream rather than content=, and the request given: with content= httpx reads the body
+    # into the response here, and respx copies a response that answers no request and reads the
+    # copy again. respx reads this stream once, as it reads a static route's.
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        stream=httpx.ByteStream(b"" if head else content),
+        request=request,
+    )

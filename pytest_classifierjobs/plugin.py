@@ -305,9 +305,9 @@ def classifier_job_factory_fixture(
     The seed derives from the run seed and the test's node id, unless
     ``@pytest.mark.classifierjobs(seed=...)`` gives it.
     """
-    from .mock import seeded_factory  # noqa: PLC0415  (polyfactory, Faker: not at start-up)
+    from .mock import reseeded_factory  # noqa: PLC0415  (polyfactory, Faker: not at start-up)
 
-    return seeded_factory(_seed(request, _options(request)))
+    return reseeded_factory(_seed(request, _options(request)))
 
 
 @pytest.fixture(name="classifierjobs")

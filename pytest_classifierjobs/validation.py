@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime
 import email.message
+import functools
 import json
 import math
 import types
@@ -206,11 +207,12 @@ class RequestReader:
 
     def job_id(self, raw: str) -> str:
         """The job id of a path, in the canonical form the server echoes (any UUID spelling)."""
+        canonical = _canonical_job_id(raw)
+        if canonical is not None:
+            return canonical
         problems: list[Problem] = []
-        path = _validate(schemas.JobPath, {"job_id": raw}, ("path",), problems)
-        if path is None:
-            raise RequestRefused.invalid(problems)
-        return str(path.job_id)
+        _validate(schemas.JobPath, {"job_id": raw}, ("path",), problems)
+        raise RequestRefused.invalid(problems)
 
     def list_query(self, query: Sequence[tuple[str, str]]) -> ListQuery:
         """The query of a list request (``(name, value)`` pairs, as in the URL)."""
@@ -460,6 +462,15 @@ def _is_json_type(content_type: str) -> bool:
         return False
     subtype = message.get_content_subtype()
     return subtype == "json" or subtype.endswith("+json")
+
+
+# A poller sends the same job id again and again: pydantic validates each spelling once. Only
+# valid ids are remembered: a refused one is validated again, for its problems.
+@functools.lru_cache(maxsize=4096)
+def _canonical_job_id(raw: str) -> str | None:
+    """The canonical spelling of a valid job id, or ``None`` when pydantic refuses it."""
+    path = _validate(schemas.JobPath, {"job_id": raw}, ("path",), [])
+    return None if path is None else str(path.job_id)
 
 
 def _last_values(query: Sequence[tuple[str, str]]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
+from faker import Faker
 from polyfactory.factories.attrs_factory import AttrsFactory
 from polyfactory.fields import Use
 
@@ -926,3 +927,22 @@ def test_a_create_request_may_be_out_of_range_for_the_server_to_refuse() -> None
     assert request.hyperparameters.training_steps == 0
     assert request.hyperparameters.learning_rate == 2.0
     assert request.invalid_sample_skip_percentage == 0.9
+
+
+def test_a_factory_makes_its_faker_on_first_read_seeded_as_asked() -> None:
+    # Making a Faker is most of what defining a factory class costs, and these factories draw
+    # nothing from it: it is made when read, with the seed given before, or seeded then.
+    def names(factory: type[ClassifierDetailedJobOutFactory]) -> list[str]:
+        return [factory.__faker__.name() for _ in range(3)]
+
+    expected = Faker()
+    expected.seed_instance(11)
+    wanted = [expected.name() for _ in range(3)]
+    before = type("Before", (ClassifierDetailedJobOutFactory,), {})
+    before.seed_random(11)  # before the Faker exists
+    assert names(before) == wanted
+    after = type("After", (ClassifierDetailedJobOutFactory,), {})
+    assert after.__faker__ is not before.__faker__  # made now, its own
+    after.seed_random(11)  # the Faker exists: seeded now
+    assert names(after) == wanted
+    assert before.__faker__ is before.__faker__

@@ -34,7 +34,7 @@ from pytest_classifierjobs import (
     to_wire,
 )
 from pytest_classifierjobs.api import OPERATIONS
-from pytest_classifierjobs.mock import DEFAULT_BASE_URL, seeded_factory
+from pytest_classifierjobs.mock import DEFAULT_BASE_URL, reseeded_factory, seeded_factory
 from pytest_classifierjobs.state.jobs import JobNotFoundError
 
 S = ClassifierJobOutStatus
@@ -171,6 +171,24 @@ def test_defaults() -> None:
 
 
 # --- routes and recording -------------------------------------------------------------------
+
+
+def test_routes_show_the_calls_made_before_a_test_first_read_them() -> None:
+    # The routes are made on first read; the calls made before it are there all the same, with
+    # their requests and responses, and later calls are recorded on them too.
+    with ClassifierJobsMock(seed=3) as fake, httpx.Client() as client:
+        job_id = create(client)["id"]
+        first = get(client, job_id)
+        routes = fake.routes
+        assert routes["create"].call_count == 1
+        assert routes["get"].call_count == 1
+        last = routes["get"].calls.last
+        assert from_wire(ClassifierDetailedJobOut, last.response.json()) == first
+        assert last.request.url.path.endswith(job_id)
+        get(client, job_id)
+    assert fake.routes["get"].call_count == 2
+    assert fake.routes is not routes  # a new read-only view, of the same routes
+    assert fake.routes["get"] is routes["get"]
 
 
 def test_routes_map_each_operation_to_its_respx_route_with_call_counts() -> None:
@@ -909,6 +927,29 @@ def test_seeded_factory() -> None:
     assert a.build(status="RUNNING") == b.build(status="RUNNING")
     unseeded = seeded_factory(None)
     assert unseeded.build(status="QUEUED").status is S.QUEUED
+
+
+def test_reseeded_factory_is_one_class_that_draws_what_seeded_factory_draws() -> None:
+    first = reseeded_factory(5)
+    expected = seeded_factory(5)
+    assert [first.build() for _ in range(3)] == [expected.build() for _ in range(3)]
+    again = reseeded_factory(5)
+    assert again is first
+    assert again.build() == seeded_factory(5).build()
+    assert issubclass(first, ClassifierDetailedJobOutFactory)
+    assert first is not ClassifierDetailedJobOutFactory
+
+
+def test_reading_the_mocks_own_factory_changes_none_of_its_draws() -> None:
+    # add() draws from the mock's randomness without making a factory class; the class made
+    # when a test reads .factory draws from the same randomness, so reading it changes nothing.
+    plain, reading = (ClassifierJobsMock(seed=4, frozen_at=1_750_000_000) for _ in range(2))
+    assert issubclass(reading.factory, ClassifierDetailedJobOutFactory)
+    assert reading.factory is reading.factory
+    assert [plain.add(status="RUNNING") for _ in range(2)] == [
+        reading.add(status="RUNNING") for _ in range(2)
+    ]
+    assert plain.factory.build() == reading.factory.build()
 
 
 # --- the clock ------------------------------------------------------------------------------

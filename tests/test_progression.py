@@ -11,14 +11,18 @@ import attrs
 import pytest
 
 from pytest_classifierjobs import (
+    CheckpointOut,
     ClassifierDetailedJobOut,
     ClassifierJobOutStatus,
     ClassifierTargetOut,
     ClassifierTrainingParameters,
+    EventOut,
     IllegalTransitionError,
+    MetricOut,
     Progress,
     WandbIntegrationOut,
     coherence_violations,
+    progression,
 )
 from pytest_classifierjobs.progression import (
     TRAIN_TOKENS_PER_STEP,
@@ -343,3 +347,18 @@ def test_train_until_before_training_started_adds_nothing() -> None:
     job, _ = _running(rng)
     assert train_until(job, rng, now=T + 100, finish=None) is job
     assert train_until(job, rng, now=T + 90, finish=T + 500) is job
+
+
+def test_moving_an_event_or_a_checkpoint_in_time_keeps_every_other_field() -> None:
+    # shifted() and fit_in_time() copy these by hand (attrs.evolve costs four times as much): a
+    # field added to either model must be copied there too, and this fails until it is.
+    event = EventOut(name="status-updated", created_at=1, data={"status": "QUEUED"})
+    checkpoint = CheckpointOut(
+        metrics=MetricOut(train_loss=1.0, valid_loss=0.0, valid_mean_token_accuracy=0.0),
+        step_number=3,
+        created_at=1,
+    )
+    assert progression._event_at(event, 9) == attrs.evolve(event, created_at=9)
+    assert progression._checkpoint_at(checkpoint, 9) == attrs.evolve(checkpoint, created_at=9)
+    assert [f.name for f in attrs.fields(EventOut)] == ["name", "created_at", "data"]
+    assert [f.name for f in attrs.fields(CheckpointOut)] == ["metrics", "step_number", "created_at"]

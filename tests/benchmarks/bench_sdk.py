@@ -13,12 +13,22 @@ def run(rounds: int) -> list[Figure]:
 
     from pytest_classifierjobs import ClassifierJobsMock, to_wire
 
-    fake = ClassifierJobsMock(seed=0)
-    job = fake.add(status="SUCCESS")
+    job = ClassifierJobsMock(seed=0).add(status="SUCCESS")
     url = f"https://api.mistral.ai/v1/fine_tuning/jobs/{job.id}"
-    bare = respx.MockRouter(assert_all_called=False)
-    bare.get(url).mock(return_value=httpx.Response(200, json=to_wire(job)))
+    body = to_wire(job)
     client = Mistral(api_key="bench")
+
+    # A new fake and a new router each round, as each test has its own: calls kept since the
+    # start of a round are all either holds.
+    def fake() -> ClassifierJobsMock:
+        mock = ClassifierJobsMock(seed=0)
+        mock.add(job)
+        return mock
+
+    def bare() -> respx.MockRouter:
+        router = respx.MockRouter(assert_all_called=False)
+        router.get(url).mock(return_value=httpx.Response(200, json=body))
+        return router
 
     def get() -> None:
         client.fine_tuning.jobs.get(job_id=job.id)
@@ -27,7 +37,7 @@ def run(rounds: int) -> list[Figure]:
         {"bare respx route, static body": get, "ClassifierJobsMock": get},
         rounds=rounds,
         calls=20,
-        around={"bare respx route, static body": lambda: bare, "ClassifierJobsMock": lambda: fake},
+        around={"bare respx route, static body": bare, "ClassifierJobsMock": fake},
     )
     print_table(
         "One SDK fine_tuning.jobs.get() of a SUCCESS job (mistralai, sync; lower is better)",
