@@ -333,14 +333,20 @@ def _checkpoints(
     """
     evaluate_every = max(1, steps // 10)
     latest = math.inf if end is None else end
-    return [
-        CheckpointOut(
-            metrics=metric(rng, step / steps, step % evaluate_every == 0 or step == steps),
-            step_number=step,
-            created_at=int(min(latest, start + max(1, round(step * seconds_per_step)))),
+    made = []
+    # A job has up to a hundred checkpoints and every job a test adds draws them: this loop is
+    # most of what adding a job costs, hence the local names.
+    checkpoint, draw = CheckpointOut, metric
+    for step in range(last, first - 1, -1):
+        moment = start + max(1, round(step * seconds_per_step))
+        made.append(
+            checkpoint(
+                metrics=draw(rng, step / steps, step % evaluate_every == 0 or step == steps),
+                step_number=step,
+                created_at=int(moment if moment < latest else latest),
+            )
         )
-        for step in range(last, first - 1, -1)
-    ]
+    return made
 
 
 def _start_training(
