@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from measure import Figure, print_table, side_by_side
 from polyfactory.factories.attrs_factory import AttrsFactory
 
@@ -9,6 +11,7 @@ from pytest_classifierjobs import (
     ClassifierDetailedJobOut,
     ClassifierDetailedJobOutFactory,
     ClassifierJobOutStatus,
+    ClassifierJobsMock,
     ClassifierTrainingParameters,
     EventOut,
     JobMetadataOut,
@@ -59,4 +62,35 @@ def run(rounds: int) -> list[Figure]:
     print_table(
         "Building one detailed job (lower is better)", medians, "PlainDetailedJobFactory.build()"
     )
-    return []
+    return adding(rounds)
+
+
+def adding(rounds: int) -> list[Figure]:
+    """Issue 14: one ``add()`` into a fake, by status; each round has a fake of its own."""
+    mocks: list[ClassifierJobsMock] = []
+
+    def fresh() -> ClassifierJobsMock:
+        mocks[:] = [ClassifierJobsMock(seed=len(mocks))]
+        return mocks[0]
+
+    def add(status: ClassifierJobOutStatus | None) -> Callable[[], object]:
+        return lambda: mocks[0].add(status=status)
+
+    statuses = [None, *ClassifierJobOutStatus]
+    medians = side_by_side(
+        {f"add(status={status and status.value!r})": add(status) for status in statuses},
+        rounds=rounds,
+        calls=20,
+        around=dict.fromkeys((f"add(status={s and s.value!r})" for s in statuses), fresh),
+    )
+    print_table("One add() into a fake, by status (lower is better)", medians, "add(status=None)")
+    return [
+        Figure(
+            f"single {name}",
+            medians[name] * 1e6,
+            100,
+            unit="µs",
+            detail="median per call, a fresh fake each round",
+        )
+        for name in ("add(status=None)", "add(status='RUNNING')")
+    ]
