@@ -52,7 +52,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 from urllib.parse import SplitResult, quote, unquote, urlsplit
@@ -318,13 +318,25 @@ def _drained(sock: socket.socket) -> bool:
 def _raw_answer(status_code: int, body: Any) -> bytes:
     """A whole ``Connection: close`` answer, for a socket that has no handler."""
     content, headers = ApiResponse(status_code=status_code, body=body).wire()
+    return _answer_bytes(
+        status_code, content, {**headers, "Content-Length": str(len(content))}, close=True
+    )
+
+
+def _answer_bytes(
+    status_code: int, content: bytes, headers: Mapping[str, str], *, close: bool
+) -> bytes:
+    """A whole answer as it goes on the wire: status line, headers, then ``content``."""
+    try:
+        phrase = http.HTTPStatus(status_code).phrase
+    except ValueError:
+        phrase = ""  # a status a fault made up: the line has no reason phrase (RFC 9112 4)
     lines = [
-        f"HTTP/1.1 {status_code} {http.HTTPStatus(status_code).phrase}",
+        f"HTTP/1.1 {status_code} {phrase}",
         f"Server: {_Handler.server_version}",
         f"Date: {email.utils.formatdate(usegmt=True)}",
         *(f"{name}: {value}" for name, value in headers.items()),
-        f"Content-Length: {len(content)}",
-        "Connection: close",
+        *(["Connection: close"] if close else []),
     ]
     return "\r\n".join([*lines, "", ""]).encode("latin-1") + content
 
@@ -369,8 +381,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server_version = "pytest-classifierjobs"
     sys_version = ""
     timeout = _IDLE_SECONDS
-    # Headers and body go out in two writes: with Nagle's algorithm on, the second one waits
-    # for the client's delayed ACK, some 40 ms per answer on a kept-alive connection.
+    # TCP_NODELAY, and an answer in one write (_write): with Nagle's algorithm on, a write that
+    # follows another unacknowledged one waits for the client's delayed ACK, some 40 ms per
+    # answer on a kept-alive connection.
     disable_nagle_algorithm = True
     server: _Server
     #: The header fields as received: ASCII names, values latin-1 decoded (Starlette's way).
@@ -533,15 +546,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._write(response.status_code, *response.wire())
 
     def _write(self, status_code: int, content: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status_code)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(content)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(content)
+        # One write for the whole answer (one segment for a small one) rather than the base
+        # class's two, headers then body: see disable_nagle_algorithm for what a second costs.
+        self.wfile.write(
+            _answer_bytes(
+                status_code,
+                b"" if self.command == "HEAD" else content,
+                {**headers, "Content-Length": str(len(content))},
+                close=self.close_connection,
+            )
+        )
 
 
 # --- reading a request: the checks, on bytes ---------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import socketserver
 import struct
 import threading
 import time
@@ -880,6 +881,40 @@ def test_keep_alive_reuses_the_socket(server: LiveServer) -> None:
     assert (first.status, second.status, third.status) == (200, 200, 200)
     assert all(answer.header("connection") is None for answer in (first, second, third))
     assert third.body["total"] == 1
+
+
+def test_each_answer_leaves_in_one_write_on_a_socket_without_nagle(
+    mock: ClassifierJobsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two writes per answer (headers, then body) on a kept-alive connection wait for the
+    # client's delayed ACK when Nagle's algorithm is on: ~40 ms an answer. One write each, and
+    # TCP_NODELAY on every connection the server accepts.
+    writes: list[bytes] = []
+    nodelay: list[int] = []
+    writer = socketserver._SocketWriter  # type: ignore[attr-defined]  # what wfile is
+    write, setup = writer.write, server_module._Handler.setup
+
+    def spy_write(self: Any, data: bytes) -> int:
+        writes.append(bytes(data))
+        return int(write(self, data))
+
+    def spy_setup(self: Any) -> None:
+        setup(self)
+        nodelay.append(self.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+    monkeypatch.setattr(writer, "write", spy_write)
+    monkeypatch.setattr(server_module._Handler, "setup", spy_setup)
+    job = mock.add(status="SUCCESS")  # checkpoints: an answer of several kilobytes
+    with LiveServer(mock) as server, httpx.Client(base_url=server.url, headers=AUTH) as client:
+        answers = [client.get(f"{JOBS}/{job.id}") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]
+    assert len(writes) == 3
+    for sent, answer in zip(writes, answers, strict=True):
+        assert sent.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert sent.endswith(b"\r\n\r\n" + answer.content)
+        assert f"content-length: {len(answer.content)}\r\n".encode() in sent.lower()
+    assert nodelay
+    assert all(nodelay)
 
 
 def test_connection_close_is_honoured(server: LiveServer) -> None:
