@@ -594,11 +594,14 @@ class ClassifierJobsMock:
         self.faults.clear()
 
     def _stored(self, job_id: str) -> ClassifierDetailedJobOut:
-        job = self.store.jobs.get(job_id)
-        if job is None:
-            known = ", ".join(self.store.jobs) or "none"
-            raise JobNotFoundError(f"no stored job has the id {job_id!r}; stored ids: {known}")
-        return job
+        try:
+            return self.store.job(job_id)
+        except JobNotFoundError:
+            known = list(self.store.jobs)
+            shown = ", ".join(known[:20]) + (f", ... ({len(known)} in all)" if known[20:] else "")
+            raise JobNotFoundError(
+                f"no stored job has the id {job_id!r}; stored ids: {shown or 'none'}"
+            ) from None
 
     # --- respx wiring -------------------------------------------------------------------------
 

@@ -801,6 +801,17 @@ def test_an_unknown_id_lists_the_stored_ids(operation: str, args: tuple[Any, ...
     assert list(fake.jobs) == [first.id, second.id]
 
 
+def test_an_unknown_id_among_many_jobs_lists_the_first_twenty() -> None:
+    fake = ClassifierJobsMock(seed=11)
+    jobs = [fake.add(status="QUEUED") for _ in range(21)]
+    with pytest.raises(JobNotFoundError) as caught:
+        fake.set_status(UNKNOWN, "RUNNING")
+    shown = ", ".join(job.id for job in jobs[:20])
+    assert str(caught.value) == (
+        f"no stored job has the id {UNKNOWN!r}; stored ids: {shown}, ... (21 in all)"
+    )
+
+
 # --- other hosts and other routers ----------------------------------------------------------
 
 

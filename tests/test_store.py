@@ -4,6 +4,7 @@ Every status sequence is written out in full, and every job the store hands out 
 is checked with ``coherence_violations``.
 """
 
+import contextlib
 import datetime
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,8 @@ from typing import Any, TypeVar, cast
 import attrs
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_classifierjobs import (
     TERMINAL_STATUSES,
@@ -26,13 +29,16 @@ from pytest_classifierjobs import (
     ClassifierTrainingParametersIn,
     IllegalTransitionError,
     JobIn,
+    JobsOut,
     TrainingFile,
     WandbIntegration,
     WandbIntegrationOut,
     coherence_violations,
 )
 from pytest_classifierjobs.clock import Clock
+from pytest_classifierjobs.mock import seeded_factory
 from pytest_classifierjobs.progression import STATUS_UPDATED
+from pytest_classifierjobs.state import page_of
 from pytest_classifierjobs.state.jobs import (
     OUTCOMES,
     PROGRESSIONS,
@@ -936,19 +942,21 @@ def test_created_jobs_list_newest_first_in_their_current_status() -> None:
     assert listed.data[1] == store.jobs[first.id].summary()
 
 
-def test_list_is_one_snapshot_even_when_a_get_lands_between_filter_and_page() -> None:
+def test_list_is_one_snapshot_even_when_a_get_lands_while_the_query_is_read() -> None:
+    # The page is read before the jobs are found: the GET that lands then moves the job first,
+    # and the answer shows the job as it is after it, in its total and on its page alike.
     store = JobStore(rng=Random(3))
     job = store.create_job(request())
 
     @attrs.define
     class RacingQuery:
-        """A ListQuery whose page is read after the filtering: a GET happens right then."""
+        """A ListQuery whose page, when read, makes a GET happen right then."""
 
         model: None = None
         created_after: None = None
         created_before: None = None
         created_by_me: bool = False
-        status: ClassifierJobOutStatus = S.QUEUED
+        status: ClassifierJobOutStatus | None = None
         wandb_project: None = None
         wandb_name: None = None
         suffix: None = None
@@ -960,7 +968,11 @@ def test_list_is_one_snapshot_even_when_a_get_lands_between_filter_and_page() ->
             return 0
 
     listed = store.list_jobs(cast(ListQuery, RacingQuery()))
-    assert [j.status for j in listed.data] == [S.QUEUED]
+    assert [j.status for j in listed.data] == [S.VALIDATING]
+    assert listed.total == 1
+    validating = store.list_jobs(cast(ListQuery, RacingQuery(status=S.VALIDATING)))
+    assert store.job(job.id).status is S.VALIDATED  # moved on by that read of the page
+    assert (validating.total, validating.data) == (0, [])  # and not counted as VALIDATING
 
 
 # --- the clock and time progression --------------------------------------------------------
@@ -1278,3 +1290,73 @@ def test_threads_doing_mixed_operations_leave_a_consistent_store(progression: An
     assert clock.time() == CLOCK + sum(c["waited"] for c in counts)
     assert all(CLOCK <= job.created_at <= clock.now() for job in store.jobs.values())
     assert all(job.modified_at <= clock.now() for job in store.jobs.values())
+
+
+# --- the list's index ------------------------------------------------------------------------
+
+
+def reference_list(store: JobStore, query: ListQuery) -> JobsOut:
+    """The list as the store answered it before it kept an index: filter all, sort, page."""
+    entries = store._entries
+    found = sorted(
+        (job for job in store.jobs.values() if matches(query, job)),
+        key=lambda job: (job.created_at, entries[job.id].order),
+        reverse=True,
+    )
+    page = page_of(found, query.page, query.page_size)
+    return JobsOut(total=len(found), data=[job.summary() for job in page])
+
+
+ACTIONS = ("add", "create", "get", "replace", "set_status", "start", "cancel", "script")
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_list_answers_as_filtering_and_sorting_every_job_would(data: st.DataObject) -> None:
+    # Whatever jobs were stored, replaced and moved, with ties in created_at on purpose, every
+    # query gets the answer of the old algorithm, which looked at every job.
+    progression = data.draw(st.sampled_from(PROGRESSIONS))
+    clock = Clock(frozen_at=CLOCK)
+    store = JobStore(rng=Random(data.draw(st.integers(0, 9))), progression=progression, clock=clock)
+    factory = seeded_factory(data.draw(st.integers(0, 9)))
+    times = st.integers(CLOCK - 3, CLOCK + 1)
+    for action in data.draw(st.lists(st.sampled_from(ACTIONS), max_size=30)):
+        ids = list(store.jobs)
+        if action == "add" or (not ids and action != "create"):
+            store.put(
+                factory.build(
+                    status=data.draw(st.sampled_from(list(S))),
+                    created_at=data.draw(times),
+                    suffix=data.draw(st.sampled_from([None, "a"])),
+                )
+            )
+        elif action == "create":
+            clock.freeze(at=data.draw(times))
+            store.create_job(request(auto_start=data.draw(st.booleans())))
+        else:
+            job_id = data.draw(st.sampled_from(ids))
+            status = data.draw(st.sampled_from(list(S)))
+            if action == "replace":
+                store.put(factory.build(status=status, id=job_id, created_at=data.draw(times)))
+            elif action == "set_status":
+                store.set_status(job_id, status, factory.build(status=status, id=job_id))
+            elif action == "script":
+                with contextlib.suppress(IllegalTransitionError):
+                    store.script(job_id, [status])
+            else:
+                operation = {"get": store.get_job, "start": store.start_job}
+                with contextlib.suppress(JobConflictError):
+                    operation.get(action, store.cancel_job)(job_id)
+        if data.draw(st.booleans()):
+            clock.advance(data.draw(st.integers(0, 30)))
+    for _ in range(5):
+        query = ListQuery(
+            page=data.draw(st.integers(-1, 3)),
+            page_size=data.draw(st.sampled_from([-1, 0, 1, 2, 3, 100])),
+            status=data.draw(st.sampled_from([None, *S])),
+            created_after=data.draw(st.none() | times),
+            created_before=data.draw(st.none() | times),
+            model=data.draw(st.sampled_from([None, "ministral-3b-latest", "other"])),
+            suffix=data.draw(st.sampled_from([None, "a"])),
+        )
+        assert store.list_jobs(query) == reference_list(store, query)

@@ -79,6 +79,7 @@ from pytest_classifierjobs.progression import (
     validated_plan,
 )
 from pytest_classifierjobs.state import page_of
+from pytest_classifierjobs.state.index import Key, NewestFirst
 from pytest_classifierjobs.timeline import Timings, dwell
 from pytest_classifierjobs.training_data import (
     InvalidTrainingData,
@@ -178,6 +179,8 @@ class _Entry:
     job: ClassifierDetailedJobOut
     progress: Progress
     order: int
+    #: The job's key in the list's index, as it was indexed (see ``JobStore._indexed``).
+    key: Key = attrs.field()
     plan: deque[ClassifierJobOutStatus] = attrs.Factory(deque)
     scripted: bool = False
     targets: list[ClassifierTargetOut] | None = None
@@ -186,6 +189,10 @@ class _Entry:
     request: JobIn | None = None
     #: Under ``progression="time"``: the moment the next step of the plan happens.
     due: float | None = None
+
+    @key.default
+    def _key(self) -> Key:
+        return (self.job.created_at, self.order, self.job.id)
 
 
 class JobStore:
@@ -227,6 +234,12 @@ class JobStore:
         self._entries: dict[str, _Entry] = {}
         # Ties in created_at list in the order jobs were stored; a replaced job counts as new.
         self._order = itertools.count()
+        # What the list answers from, kept as jobs are written (state/index.py).
+        self._index = NewestFirst()
+        # Under time progression, the jobs that have a step due (ids, with their place among
+        # the stored jobs): a read catches up these, not every job stored.
+        self._moving: dict[str, None] = {}
+        self._places: dict[str, int] = {}
         self._lock = threading.RLock()
 
     # --- what the tests see and do ------------------------------------------------------------
@@ -256,14 +269,42 @@ class JobStore:
             self._catch_up_all()
             return MappingProxyType({job_id: e.job for job_id, e in self._entries.items()})
 
+    def job(self, job_id: str) -> ClassifierDetailedJobOut:
+        """The stored job ``job_id`` as it is now; :class:`JobNotFoundError` if there is none."""
+        with self._lock:
+            self._catch_up_all()
+            return self._entry(job_id).job
+
     def put(self, job: ClassifierDetailedJobOut) -> ClassifierDetailedJobOut:
         """Store ``job`` (replacing one with the same id); it stays in its status."""
         with self._lock:
-            self._entries[job.id] = _Entry(
-                job=job, progress=progress_of(job), order=next(self._order)
-            )
+            self._store(_Entry(job=job, progress=progress_of(job), order=next(self._order)))
             self._made(job)
             return job
+
+    def put_many(
+        self, jobs: Iterable[tuple[ClassifierDetailedJobOut, Progress]]
+    ) -> list[ClassifierDetailedJobOut]:
+        """Store many jobs at once, each with where it is in its life; none moves by itself.
+
+        As :meth:`put` for each, with the list's index updated once for all of them. A job
+        whose id is stored already replaces it, as :meth:`put` would.
+        """
+        stored = []
+        with self._lock:
+            fresh = []
+            for job, progress in jobs:
+                entry = _Entry(job=job, progress=progress, order=next(self._order))
+                if job.id in self._entries:
+                    self._store(entry)
+                else:
+                    self._places.setdefault(job.id, len(self._places))
+                    self._entries[job.id] = entry
+                    fresh.append((entry.key, job.status))
+                self._made(job)
+                stored.append(job)
+            self._index.add_many(fresh)
+        return stored
 
     def set_status(
         self, job_id: str, status: ClassifierJobOutStatus | str, job: ClassifierDetailedJobOut
@@ -272,7 +313,9 @@ class JobStore:
         parse_status(status)
         with self._lock:
             entry = self._entry(job_id)
+            before = entry.job.status
             entry.job = job
+            self._indexed(entry, before)
             entry.progress = progress_of(job)
             entry.plan.clear()
             entry.scripted = False
@@ -336,16 +379,31 @@ class JobStore:
 
     def list_jobs(self, query: ListQuery) -> JobsOut:
         """One page of the jobs that match ``query``, newest first."""
+        # The page is read first: nothing read from the query once the jobs are found can move
+        # them before the page is taken.
+        page_number, page_size = query.page, query.page_size
         with self._lock:
             self._catch_up_all()
-            # The jobs as they are now, so that a GET moving one meanwhile cannot change the page.
-            found = sorted(
-                ((e.job, e.order) for e in self._entries.values() if matches(query, e.job)),
-                key=lambda pair: (pair[0].created_at, pair[1]),
-                reverse=True,
+            keys, low, high = self._index.window(
+                query.status, query.created_after, query.created_before
             )
-        page = page_of(found, query.page, query.page_size)
-        return JobsOut(total=len(found), data=[job.summary() for job, _ in page])
+            entries = self._entries
+            if _indexed_only(query, page_number, page_size):
+                # The window is the answer: its size is the total, the page a slice of it.
+                total = high - low
+                stop = high - page_number * page_size  # newest first: pages count down
+                start = max(low, stop - page_size)
+                # Past the last page, nothing (a negative stop would count from the end).
+                window = keys[start:stop] if stop > low else []
+                page = [entries[key[2]].job for key in reversed(window)]
+            else:
+                found = [
+                    job
+                    for job in (entries[key[2]].job for key in reversed(keys[low:high]))
+                    if matches(query, job)
+                ]
+                total, page = len(found), list(page_of(found, page_number, page_size))
+        return JobsOut(total=total, data=[job.summary() for job in page])
 
     def create_job(self, request: JobIn) -> ClassifierJobOut:
         """Store a new job from a valid request; it starts ``QUEUED`` with a plan."""
@@ -376,8 +434,8 @@ class JobStore:
             entry.data_tokens = self._data_tokens(request)
             entry.request = request
             entry.plan = deque(self._plan_from_creation(job.auto_start))
+            self._store(entry)
             self._schedule(entry, moment, self._wait(entry, S.QUEUED))
-            self._entries[job.id] = entry
             return job.summary()
 
     def estimate(self, request: JobIn, *, details: str) -> LegacyJobMetadataOut:
@@ -466,6 +524,27 @@ class JobStore:
             raise JobNotFoundError(job_id)
         return entry
 
+    def _store(self, entry: _Entry) -> None:
+        """Store ``entry``, in place of the job with its id if there is one; index it."""
+        job_id = entry.job.id
+        replaced = self._entries.get(job_id)
+        if replaced is not None:
+            self._index.remove(replaced.key, replaced.job.status)
+        self._places.setdefault(job_id, len(self._places))  # a replaced job keeps its place
+        self._entries[job_id] = entry
+        self._index.add(entry.key, entry.job.status)
+
+    def _indexed(self, entry: _Entry, before: ClassifierJobOutStatus) -> None:
+        """Keep the index in step with the entry's job, which was in ``before`` until now."""
+        job = entry.job
+        key = (job.created_at, entry.order, job.id)
+        if key == entry.key:
+            self._index.move(key, before, job.status)
+        else:  # a new creation time: set_status() with a job built so
+            self._index.remove(entry.key, before)
+            entry.key = key
+            self._index.add(key, job.status)
+
     def _timed(self, entry: _Entry) -> bool:
         """Whether the clock moves this job: time progression, and no script of a test's."""
         return self.progression == "time" and not entry.scripted
@@ -482,6 +561,8 @@ class JobStore:
     def _schedule(self, entry: _Entry, moment: float, wait: float) -> None:
         """Under time progression, make the next step of the plan due ``wait`` after ``moment``."""
         entry.due = moment + wait if self._timed(entry) and entry.plan else None
+        if entry.due is not None:
+            self._moving[entry.job.id] = None
 
     def _catch_up(self, entry: _Entry) -> None:
         """Take every step whose time has come (time progression), each at its own moment."""
@@ -501,9 +582,15 @@ class JobStore:
             )
 
     def _catch_up_all(self) -> None:
-        if self.progression == "time":
-            for entry in self._entries.values():
-                self._catch_up(entry)
+        if self.progression != "time" or not self._moving:
+            return
+        # In the order the jobs were stored, as every job once was: the draws of one job's
+        # steps come before the next one's, as they always have.
+        for job_id in sorted(self._moving, key=self._places.__getitem__):
+            entry = self._entries[job_id]
+            self._catch_up(entry)
+            if not entry.plan or entry.due is None:
+                del self._moving[job_id]  # nothing due: until start, cancel or a new plan
 
     def _step(self, entry: _Entry, at: float | None = None) -> None:
         """Take the next step of the plan at ``at`` (now by default) and schedule the one after."""
@@ -511,6 +598,7 @@ class JobStore:
         # Never before the job's last change: a clock moved back must not disorder the events.
         stamp = max(math.floor(moment), entry.job.modified_at)
         status = entry.plan.popleft()
+        before = entry.job.status
         problem = None
         if status is S.VALIDATED and entry.request is not None:
             try:
@@ -544,6 +632,7 @@ class JobStore:
             *earlier, failed = entry.job.events
             event = attrs.evolve(failed, data={**(failed.data or {}), "error": problem})
             entry.job = attrs.evolve(entry.job, events=[*earlier, event])
+        self._indexed(entry, before)
         if not entry.plan:
             entry.scripted = False
         self._schedule(entry, moment, wait)
@@ -588,6 +677,18 @@ class JobStore:
         if self.outcome is S.CANCELLED:
             return [*_TRAINING, S.CANCELLATION_REQUESTED, S.CANCELLED]
         return [*_TRAINING, S.SUCCESS]
+
+
+def _indexed_only(query: ListQuery, page: int, page_size: int) -> bool:
+    """Whether the index answers ``query`` alone: no filter it does not keep, a real page."""
+    return (
+        query.model is None
+        and query.suffix is None
+        and query.wandb_project is None
+        and query.wandb_name is None
+        and page >= 0
+        and page_size > 0
+    )
 
 
 def _server_defaults(request: JobIn) -> ClassifierTrainingParameters:
