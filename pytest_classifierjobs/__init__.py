@@ -1,10 +1,10 @@
 """pytest-classifierjobs: models, factories and a fake of Mistral's classifier fine-tuning jobs API.
 
-The models and the lifecycle rules are imported eagerly (they need only attrs). The factories
-(polyfactory pulls in Faker), the wire format (cattrs) and the fake API (respx, httpx) load on
-first use, so that pytest,
-which imports this package at start-up through the plugin, stays fast for suites that never
-touch them.
+Every public name loads on first access, with its module: pytest imports this package at start-up
+through the plugin, in every run, and a suite that never touches the fake must not pay for attrs
+(the models), polyfactory and Faker (the factories), cattrs (the wire format) or respx and httpx
+(the fake API). ``from pytest_classifierjobs import ClassifierJobsMock`` works as ever; ``dir()``
+lists what is loaded so far.
 """
 
 from __future__ import annotations
@@ -12,56 +12,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .clock import Clock
-from .lifecycle import (
-    ACTIVE_STATUSES,
-    FAILED_STATUSES,
-    STATUS_GROUPS,
-    TERMINAL_STATUSES,
-    TRANSITIONS,
-    IllegalTransitionError,
-    Progress,
-    coherence_violations,
-)
-from .models import (
-    ArchiveFTModelOut,
-    BaseModelCard,
-    CheckpointOut,
-    ClassificationResponse,
-    ClassificationTargetResult,
-    ClassifierDetailedJobOut,
-    ClassifierFTModelOut,
-    ClassifierJobOut,
-    ClassifierJobOutStatus,
-    ClassifierTargetIn,
-    ClassifierTargetOut,
-    ClassifierTrainingParameters,
-    ClassifierTrainingParametersIn,
-    DeleteFileOut,
-    DeleteModelOut,
-    EventOut,
-    FileSignedURL,
-    FTModelCapabilitiesOut,
-    FTModelCard,
-    JobIn,
-    JobMetadataOut,
-    JobsOut,
-    LegacyJobMetadataOut,
-    ListFilesOut,
-    MetricOut,
-    ModelCapabilities,
-    ModelList,
-    RetrieveFileOut,
-    TrainingFile,
-    UnarchiveFTModelOut,
-    UploadFileOut,
-    WandbIntegration,
-    WandbIntegrationOut,
-)
-from .scores import ScoresError
-from .timeline import Timings
-
 if TYPE_CHECKING:
+    from .clock import Clock
     from .factories import (
         CheckpointOutFactory,
         ClassifierDetailedJobOutFactory,
@@ -74,10 +26,57 @@ if TYPE_CHECKING:
         MetricOutFactory,
         WandbIntegrationOutFactory,
     )
+    from .lifecycle import (
+        ACTIVE_STATUSES,
+        FAILED_STATUSES,
+        STATUS_GROUPS,
+        TERMINAL_STATUSES,
+        TRANSITIONS,
+        IllegalTransitionError,
+        Progress,
+        coherence_violations,
+    )
     from .mock import ClassifierJobsMock
+    from .models import (
+        ArchiveFTModelOut,
+        BaseModelCard,
+        CheckpointOut,
+        ClassificationResponse,
+        ClassificationTargetResult,
+        ClassifierDetailedJobOut,
+        ClassifierFTModelOut,
+        ClassifierJobOut,
+        ClassifierTargetIn,
+        ClassifierTargetOut,
+        ClassifierTrainingParameters,
+        ClassifierTrainingParametersIn,
+        DeleteFileOut,
+        DeleteModelOut,
+        EventOut,
+        FileSignedURL,
+        FTModelCapabilitiesOut,
+        FTModelCard,
+        JobIn,
+        JobMetadataOut,
+        JobsOut,
+        LegacyJobMetadataOut,
+        ListFilesOut,
+        MetricOut,
+        ModelCapabilities,
+        ModelList,
+        RetrieveFileOut,
+        TrainingFile,
+        UnarchiveFTModelOut,
+        UploadFileOut,
+        WandbIntegration,
+        WandbIntegrationOut,
+    )
+    from .scores import ScoresError
     from .server import LiveServer
     from .state.files import UnknownFileError
     from .state.models import UnknownModelError
+    from .statuses import ClassifierJobOutStatus
+    from .timeline import Timings
     from .wire import WireFormatError, from_wire, to_wire
 
 __all__ = [
@@ -144,15 +143,34 @@ __all__ = [
     "to_wire",
 ]
 
-# Public names that live in a module with heavy imports, loaded on first access.
+# The module of each public name, loaded on its first access (by __getattr__ below).
 _LAZY = {
     **dict.fromkeys(("WireFormatError", "from_wire", "to_wire"), "wire"),
+    **dict.fromkeys(
+        (
+            "ACTIVE_STATUSES",
+            "FAILED_STATUSES",
+            "STATUS_GROUPS",
+            "TERMINAL_STATUSES",
+            "TRANSITIONS",
+            "IllegalTransitionError",
+            "Progress",
+            "coherence_violations",
+        ),
+        "lifecycle",
+    ),
+    "ClassifierJobOutStatus": "statuses",  # attrs-free; also pytest_classifierjobs.models'
     "ClassifierJobsMock": "mock",
+    "Clock": "clock",
     "LiveServer": "server",
+    "ScoresError": "scores",
+    "Timings": "timeline",
     "UnknownFileError": "state.files",
     "UnknownModelError": "state.models",
     **{name: "factories" for name in __all__ if name.endswith("Factory")},
 }
+# The rest are the attrs models (pytest_classifierjobs.models re-exports every one).
+_LAZY.update((name, "models") for name in __all__ if name not in _LAZY)
 
 
 def __getattr__(name: str) -> Any:

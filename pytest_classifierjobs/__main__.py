@@ -18,9 +18,9 @@ from collections.abc import Iterator, Sequence
 from types import FrameType
 from typing import NoReturn
 
+from .base_models import CLASSIFIER_BASE_MODELS
 from .clock import to_seconds
 from .models import ClassifierJobOutStatus
-from .progression import CLASSIFIER_BASE_MODELS
 from .scores import MULTI_CLASS_SCORES
 from .settings import VALIDATION_MODES
 from .state.jobs import OUTCOMES, PROGRESSIONS

@@ -41,6 +41,7 @@ from polyfactory.factories.attrs_factory import AttrsFactory
 from polyfactory.fields import Use
 
 from . import progression
+from .base_models import CLASSIFIER_BASE_MODELS
 from .lifecycle import Progress
 from .models import (
     CheckpointOut,
@@ -128,7 +129,7 @@ def _draft(rng: Random, overrides: Mapping[str, Any], nullables: bool | None) ->
 
     draft = _Draft(
         id=progression.new_uuid(rng),
-        model=rng.choice(progression.CLASSIFIER_BASE_MODELS),
+        model=rng.choice(CLASSIFIER_BASE_MODELS),
         auto_start=rng.random() < 0.3,
         created_at=rng.randint(progression.EARLIEST, progression.LATEST),
         training_files=[progression.new_uuid(rng) for _ in range(rng.choice((1, 1, 2)))],
@@ -510,7 +511,7 @@ class JobInFactory(_SingleBuild[JobIn], AttrsFactory[JobIn]):
     def _one(rng: Random) -> JobIn:
         targeted = rng.random() < 0.5
         return JobIn(
-            model=rng.choice(progression.CLASSIFIER_BASE_MODELS),
+            model=rng.choice(CLASSIFIER_BASE_MODELS),
             hyperparameters=ClassifierTrainingParametersIn(
                 training_steps=rng.randint(10, 100), learning_rate=rng.choice((1e-5, 4e-5, 1e-4))
             ),

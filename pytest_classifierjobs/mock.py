@@ -47,6 +47,7 @@ from .api import (
     Unrouted,
     request_headers,
 )
+from .base_models import CLASSIFIER_BASE_MODELS
 from .clock import Clock, Moment, to_seconds
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import (
@@ -71,7 +72,7 @@ from .models import (
     UploadFileOut,
 )
 from .overrides import check_overrides, check_types, out_of_range
-from .progression import CLASSIFIER_BASE_MODELS, fit_in_time, shifted
+from .progression import fit_in_time, shifted
 from .routing import RouteMatch
 from .schemas import FilePurpose
 from .scores import MultiClassScores, ScoresSetting

@@ -4,8 +4,11 @@ It wires pytest to the rest of the package: options and ini keys, markers, fixtu
 parametrization over job statuses and the report-header line. Parsing, checking and seed
 derivation live in :mod:`pytest_classifierjobs.settings`, which knows nothing of pytest.
 
-It imports nothing heavy (polyfactory, Faker, cattrs, respx, httpx) at module level, so that
-loading it costs pytest's start-up nothing; fixtures import what they need.
+pytest imports it at start-up in every run, so at module level it imports pytest and what its
+options need (:mod:`~pytest_classifierjobs.settings`, the status enum): nothing of attrs, the
+models, cattrs, polyfactory, Faker, respx or httpx, which load once a test uses the fake (its
+fixtures import them). A test with no marker of the plugin costs its collection hooks a look at
+the test's markers and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import settings
-from .models import ClassifierJobOutStatus
 from .settings import FixtureOptions, RunSettings, SettingError
 
 if TYPE_CHECKING:
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from .mock import ClassifierJobsMock
     from .models import ClassifierDetailedJobOut
     from .server import LiveServer
+    from .statuses import ClassifierJobOutStatus
 
 __all__: list[str] = []
 
@@ -34,6 +37,7 @@ _SEEDS = pytest.StashKey[tuple[int, int, bool]]()
 # The suite-wide block of Mistral's hosts (--classifierjobs-block-mistral), while a test runs.
 _BLOCK: pytest.StashKey[MistralBlock] = pytest.StashKey()
 _STATUSES = "classifier_job_statuses"
+_FAKE = "classifierjobs"  # the fake's fixture, and the marker of its options
 _WORKER_SEED = "classifierjobs_seed"  # the key of the run seed in xdist's workerinput
 
 _HELP = {
@@ -156,11 +160,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # collection error that names the test and says what is wrong, and then pytest runs nothing
     # (unless --continue-on-collection-errors). Reported from here rather than raised in
     # pytest_generate_tests, where other plugins' collection hook wrappers would wrap it.
+    # A test with a marker of the plugin also gets the fake here.
     kept = []
     reported = set()
     for item in items:
+        statuses, fake = _our_markers(item)
+        if statuses is None and not fake:
+            kept.append(item)  # most tests of most suites: nothing else to do
+            continue
         try:
-            _check_markers(item, config)
+            _check_markers(config, statuses, fake)
         except SettingError as error:
             test = item.nodeid.partition("[")[0]  # once per test, not once per parameter
             if test not in reported:
@@ -169,20 +178,48 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     report=pytest.CollectReport(test, "failed", f"{test}: {error}", [])
                 )
         else:
+            _activate_the_fake(item)
             kept.append(item)
     items[:] = kept
 
 
-def _check_markers(item: pytest.Item, config: pytest.Config) -> None:
-    _statuses(item.get_closest_marker(_STATUSES), config)
-    _check_fixture_markers(item, config)
+def _our_markers(item: pytest.Item) -> tuple[pytest.Mark | None, list[pytest.Mark]]:
+    """The closest ``classifier_job_statuses`` marker and the ``classifierjobs`` markers.
+
+    Closest first, from one walk over the markers of the item and its parents.
+    """
+    statuses = None
+    fake = []
+    for mark in item.iter_markers():
+        if mark.name == _FAKE:
+            fake.append(mark)
+        elif mark.name == _STATUSES and statuses is None:
+            statuses = mark
+    return statuses, fake
 
 
-def _check_fixture_markers(node: pytest.Item, config: pytest.Config) -> None:
-    markers = [(m.args, m.kwargs) for m in node.iter_markers("classifierjobs")]
-    if not markers:
+def _activate_the_fake(item: pytest.Item) -> None:
+    """Give a test with a marker of the plugin the fake, whether or not it asks for the fixture.
+
+    A test marked ``@pytest.mark.classifierjobs(...)`` or ``classifier_job_statuses(...)``
+    means to run against the fake: without it, one that forgot the fixture would reach the
+    network. As time-machine's marker does (and pytest's ``usefixtures``, at collection), the
+    fixture joins the names the test's set-up fills in, first: the fake is active before the
+    test's other fixtures set up.
+    """
+    if isinstance(item, pytest.Function) and _FAKE not in item.fixturenames:
+        # A new list: the cases of a parametrized test share theirs, and a marker may be on
+        # one case only (pytest.param(..., marks=...)).
+        item.fixturenames = [_FAKE, *item.fixturenames]
+
+
+def _check_markers(
+    config: pytest.Config, statuses: pytest.Mark | None, fake: list[pytest.Mark]
+) -> None:
+    _statuses(statuses, config)
+    if not fake:
         return
-    options = settings.fixture_options(config.stash[_RUN], markers)
+    options = settings.fixture_options(config.stash[_RUN], [(m.args, m.kwargs) for m in fake])
     if options.faults:
         from .faults import check_faults  # noqa: PLC0415  (the handlers: only for a faults option)
 
@@ -280,20 +317,6 @@ def pytest_runtest_protocol(item: pytest.Item) -> Any:
             return (yield)
         finally:
             del item.stash[_BLOCK]
-
-
-@pytest.fixture(autouse=True)
-def _classifierjobs_by_marker(request: pytest.FixtureRequest) -> None:
-    """Activate the fake for a test that has a marker of the plugin but no fixture of it.
-
-    A test marked ``@pytest.mark.classifierjobs(...)`` or ``classifier_job_statuses(...)`` means
-    to run against the fake: without this, one that forgot the fixture would reach the network.
-    """
-    node = request.node
-    if "classifierjobs" in request.fixturenames:
-        return
-    if node.get_closest_marker("classifierjobs") or node.get_closest_marker(_STATUSES):
-        request.getfixturevalue("classifierjobs")
 
 
 @pytest.fixture(name="classifier_job_factory")

@@ -38,10 +38,6 @@ from .models import (
 
 S = ClassifierJobOutStatus
 
-#: The base models a classifier job may fine-tune: "Currently, the classifier factory supports
-#: ministral-3b" (platform-docs-public, the fine-tuning FAQ), whose guide and the cookbook's
-#: recorded jobs use ``ministral-3b-latest``.
-CLASSIFIER_BASE_MODELS = ("ministral-3b-latest",)
 # The jobs API existed from mid-2024 until its retirement in July 2026 (contract, section 0).
 EARLIEST = int(datetime.datetime(2024, 6, 1, tzinfo=datetime.timezone.utc).timestamp())
 LATEST = int(datetime.datetime(2026, 7, 1, tzinfo=datetime.timezone.utc).timestamp())

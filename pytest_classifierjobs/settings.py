@@ -11,7 +11,12 @@ Seeds (DESIGN section 5): one *run seed* per pytest run, and for each test a see
 the run seed and the test's node id by SHA-256, so that a test gets the same jobs whatever the
 order, the selection or the xdist worker.
 
-It imports nothing heavy: pytest loads it at start-up through the plugin.
+pytest loads it at start-up through the plugin, whether or not a test uses the fake, so at module
+level it imports the standard library and four modules of this package that import nothing
+else (the status enum of :mod:`pytest_classifierjobs.statuses`, the default base models, the
+clock's conversions, the hints): no attrs, no models. What only an option's value, a marker or
+an error message needs (the status groups, the outcomes, the dwell times) is imported where it
+is needed.
 """
 
 from __future__ import annotations
@@ -22,16 +27,17 @@ import math
 import random
 import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from .base_models import CLASSIFIER_BASE_MODELS
 from .clock import to_seconds
 from .hints import did_you_mean, unknown_name
-from .lifecycle import STATUS_GROUPS
-from .models import ClassifierJobOutStatus
-from .progression import CLASSIFIER_BASE_MODELS
-from .scores import MULTI_CLASS_SCORES, MultiClassScores
-from .state.jobs import OUTCOMES, PROGRESSIONS, Progression
-from .timeline import Timings
+from .statuses import ClassifierJobOutStatus
+
+if TYPE_CHECKING:
+    from .scores import MultiClassScores
+    from .state.jobs import Progression
+    from .timeline import Timings
 
 __all__ = [
     "ANY_BASE_MODEL",
@@ -119,9 +125,6 @@ VALIDATION_MODES: tuple[ValidationMode, ...] = ("server", "strict")
 #: The ``base_models`` value that accepts any base model.
 ANY_BASE_MODEL = "*"
 
-_STATUSES = ", ".join(status.value for status in S)
-_GROUPS = ", ".join(STATUS_GROUPS)
-_STATUS_HELP = f"statuses {_STATUSES} or groups {_GROUPS}"
 _MARK = "@pytest.mark.classifierjobs"
 _STATUSES_MARK = "@pytest.mark.classifier_job_statuses"
 
@@ -202,6 +205,8 @@ def parse_bool(value: str) -> bool:
 
 def parse_progression(value: str) -> Progression:
     """One of :data:`~pytest_classifierjobs.store.PROGRESSIONS`."""
+    from .state.jobs import PROGRESSIONS  # noqa: PLC0415  (the store: only for a set option)
+
     for progression in PROGRESSIONS:
         if value == progression:
             return progression
@@ -210,6 +215,8 @@ def parse_progression(value: str) -> Progression:
 
 def parse_outcome(value: str) -> ClassifierJobOutStatus:
     """One of :data:`~pytest_classifierjobs.store.OUTCOMES`, by name or member."""
+    from .state.jobs import OUTCOMES  # noqa: PLC0415  (the store: only for a set option)
+
     for outcome in OUTCOMES:
         if value == outcome.value:
             return outcome
@@ -226,6 +233,8 @@ def parse_validation(value: str) -> ValidationMode:
 
 def parse_multi_class_scores(value: str) -> MultiClassScores:
     """One of ``normalized`` (as recorded: every target's scores sum to 1) or ``independent``."""
+    from .scores import MULTI_CLASS_SCORES  # noqa: PLC0415  (the models: only for a set option)
+
     for mode in MULTI_CLASS_SCORES:
         if value == mode:
             return mode
@@ -257,6 +266,8 @@ def parse_statuses(names: Iterable[str]) -> tuple[ClassifierJobOutStatus, ...]:
     >>> [s.value for s in parse_statuses(["failed", "QUEUED"])]
     ['QUEUED', 'FAILED_VALIDATION', 'FAILED']
     """
+    from .lifecycle import STATUS_GROUPS  # noqa: PLC0415  (attrs, the models: not at start-up)
+
     chosen: set[ClassifierJobOutStatus] = set()
     for name in names:
         group = STATUS_GROUPS.get(name)
@@ -268,10 +279,10 @@ def parse_statuses(names: Iterable[str]) -> tuple[ClassifierJobOutStatus, ...]:
         except ValueError:
             hint = did_you_mean(_plain(name), [*(status.value for status in S), *STATUS_GROUPS])
             raise SettingError(
-                f"unknown status or group {_plain(name)!r}{hint}; expected {_STATUS_HELP}"
+                f"unknown status or group {_plain(name)!r}{hint}; expected {_status_help()}"
             ) from None
     if not chosen:
-        raise SettingError(f"no status given; expected {_STATUS_HELP}")
+        raise SettingError(f"no status given; expected {_status_help()}")
     return tuple(status for status in S if status in chosen)
 
 
@@ -281,10 +292,21 @@ def describe_statuses(statuses: Sequence[ClassifierJobOutStatus]) -> str:
     >>> describe_statuses(parse_statuses(["FAILED", "FAILED_VALIDATION"]))
     'failed'
     """
+    if tuple(statuses) == tuple(S):
+        return "all"  # the default, said without the groups' module (attrs): at every start-up
+    from .lifecycle import STATUS_GROUPS  # noqa: PLC0415  (attrs, the models: not at start-up)
+
     for name, group in STATUS_GROUPS.items():
         if set(statuses) == group:
             return name
     return ",".join(status.value for status in statuses)
+
+
+def _status_help() -> str:
+    from .lifecycle import STATUS_GROUPS  # noqa: PLC0415  (attrs, the models: not at start-up)
+
+    statuses = ", ".join(status.value for status in S)
+    return f"statuses {statuses} or groups {', '.join(STATUS_GROUPS)}"
 
 
 def _plain(value: str) -> str:
@@ -430,7 +452,7 @@ class FixtureOptions:
     #: The moment the fake's clock stands still at (Unix seconds), or ``None``: the wall clock.
     frozen_at: float | None = None
     #: The dwell times of ``progression="time"``.
-    timings: Timings = dataclasses.field(default_factory=Timings)
+    timings: Timings = dataclasses.field(default_factory=lambda: _timings(None))
     #: How many times faster than the wall clock the fake's clock runs (for the live server).
     time_scale: float = 1.0
 
@@ -505,6 +527,12 @@ def _marker_value(name: str, value: object) -> object:
         raise SettingError(f"{origin}: {error}") from None
 
 
+def _timings(value: Any) -> Timings:
+    from .timeline import Timings  # noqa: PLC0415  (attrs: only for a test with the fake)
+
+    return Timings.of(value)
+
+
 def _marker_bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"expected True or False, got {value!r}")
@@ -547,7 +575,7 @@ _MARKER_CONVERTERS: dict[str, Any] = {
     "instant_sleep": _marker_bool,
     "seed": _marker_seed,
     "faults": _marker_faults,
-    "timings": Timings.of,
+    "timings": _timings,
     "frozen_at": lambda value: None if value is None else to_seconds(value),
     "time_scale": _marker_time_scale,
 }
@@ -579,13 +607,13 @@ def marker_statuses(
     if kwargs:
         raise SettingError(
             f"{_STATUSES_MARK} takes statuses and groups as positional arguments, "
-            f"not keyword arguments ({', '.join(kwargs)}); expected {_STATUS_HELP}"
+            f"not keyword arguments ({', '.join(kwargs)}); expected {_status_help()}"
         )
     for arg in args:
         if not isinstance(arg, str):
             raise SettingError(
                 f"{_STATUSES_MARK}: expected status or group names, got {arg!r} "
-                f"(unpack a collection: *statuses); expected {_STATUS_HELP}"
+                f"(unpack a collection: *statuses); expected {_status_help()}"
             )
     try:
         return parse_statuses(args)  # type: ignore[arg-type]  # checked above

@@ -31,13 +31,14 @@ from pytest_classifierjobs.api.files import (
     PUBLIC_OPERATIONS,
     FilesHandler,
 )
+from pytest_classifierjobs.base_models import CLASSIFIER_BASE_MODELS
 from pytest_classifierjobs.clock import Clock
 from pytest_classifierjobs.models import (
     ClassifierTrainingParametersIn,
     JobIn,
     TrainingFile,
 )
-from pytest_classifierjobs.progression import CLASSIFIER_BASE_MODELS, DATA_TOKENS
+from pytest_classifierjobs.progression import DATA_TOKENS
 from pytest_classifierjobs.routing import RouteMatch
 from pytest_classifierjobs.server import LiveServer
 from pytest_classifierjobs.state.files import FileQuery, FileStore

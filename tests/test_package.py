@@ -4,6 +4,7 @@ import sys
 import pytest
 
 import pytest_classifierjobs
+from pytest_classifierjobs import lifecycle, mock, models, statuses, wire
 
 
 def test_all_is_sorted_and_every_name_resolves() -> None:
@@ -22,15 +23,53 @@ def test_an_unknown_name_is_an_attribute_error() -> None:
         pytest_classifierjobs.Nope  # noqa: B018
 
 
-def test_importing_the_package_leaves_factories_and_cattrs_unloaded() -> None:
+def test_importing_the_package_loads_each_name_with_its_module_on_first_access() -> None:
+    # A fresh interpreter: pytest imports the package at start-up (through the plugin), and a
+    # suite that never touches the fake must not pay for the models, the factories or the fake.
     code = (
         "import sys, pytest_classifierjobs as p\n"
-        "heavy = {'polyfactory', 'faker', 'cattrs'}\n"
-        "print(sorted(heavy & set(sys.modules)))\n"
+        "heavy = {'attr', 'attrs', 'polyfactory', 'faker', 'cattrs', 'respx', 'httpx'}\n"
+        "def show():\n"
+        "    loaded = [n for n in p.__all__ if n in dir(p)]\n"
+        "    print(sorted(heavy & set(sys.modules)), loaded)\n"
+        "show()\n"
+        "from pytest_classifierjobs import ClassifierJobOutStatus\n"
+        "show()\n"
+        "p.ClassifierJobOut\n"
+        "show()\n"
         "p.ClassifierJobOutFactory\n"
-        "print(sorted(heavy & set(sys.modules)))\n"
+        "show()\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    assert result.stdout.splitlines() == ["[]", "['faker', 'polyfactory']"]
+    assert result.stdout.splitlines() == [
+        "[] []",
+        "[] ['ClassifierJobOutStatus']",
+        "['attr', 'attrs'] ['ClassifierJobOut', 'ClassifierJobOutStatus']",
+        "['attr', 'attrs', 'faker', 'polyfactory'] "
+        "['ClassifierJobOut', 'ClassifierJobOutFactory', 'ClassifierJobOutStatus']",
+    ]
+
+
+def test_every_name_is_its_modules_own_object() -> None:
+    code = (
+        "import importlib, pytest_classifierjobs as p\n"
+        "from pytest_classifierjobs import *\n"
+        "names = [n for n in p.__all__ if globals()[n] is not getattr(p, n)]\n"
+        "print(names, sorted(set(p.__all__) - set(dir(p))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["[] []"]
+    # The one status enum, wherever it is imported from.
+    assert (
+        pytest_classifierjobs.ClassifierJobOutStatus
+        is models.ClassifierJobOutStatus
+        is models.jobs.ClassifierJobOutStatus
+        is statuses.ClassifierJobOutStatus
+    )
+    assert pytest_classifierjobs.ClassifierJobsMock is mock.ClassifierJobsMock
+    assert pytest_classifierjobs.STATUS_GROUPS is lifecycle.STATUS_GROUPS
+    assert pytest_classifierjobs.to_wire is wire.to_wire

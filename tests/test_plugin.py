@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,8 +21,24 @@ from pytest_classifierjobs import ClassifierJobOutStatus, Timings, settings
 if TYPE_CHECKING:
     from tests.conftest import SDK
 
-# What pytest start-up must not pay for: the plugin imports these inside fixtures only.
-HEAVY_MODULES = frozenset({"polyfactory", "faker", "cattrs", "respx", "httpx", "pydantic"})
+# What pytest start-up must not pay for: the plugin imports these once a test uses the fake.
+HEAVY_MODULES = frozenset(
+    {"attr", "attrs", "cattrs", "respx", "httpx", "polyfactory", "faker", "pydantic", "mistralai"}
+)
+# All that importing the plugin imports of this package.
+AT_START_UP = [
+    "pytest_classifierjobs",
+    "pytest_classifierjobs.base_models",
+    "pytest_classifierjobs.clock",
+    "pytest_classifierjobs.hints",
+    "pytest_classifierjobs.plugin",
+    "pytest_classifierjobs.settings",
+    "pytest_classifierjobs.statuses",
+]
+
+
+def top_level(modules: list[str]) -> set[str]:
+    return {name.partition(".")[0] for name in modules}
 
 
 def test_registered_under_its_name(pytester: pytest.Pytester) -> None:
@@ -65,10 +81,14 @@ def test_disabled_with_p_no(pytester: pytest.Pytester) -> None:
 
 def test_importing_the_plugin_imports_nothing_heavy(tmp_path: Path) -> None:
     # A fresh interpreter: this one has long imported everything the other tests use.
+    # pytest's own imports are no cost of the plugin's: only what it adds counts.
     code = (
         "import json, sys\n"
+        "import pytest\n"
+        "with_pytest = sorted(sys.modules)\n"
         "import pytest_classifierjobs.plugin as plugin\n"
-        "print(json.dumps({'file': plugin.__file__, 'modules': sorted(sys.modules)}))\n"
+        "print(json.dumps({'file': plugin.__file__, 'pytest': with_pytest, "
+        "'modules': sorted(sys.modules)}))\n"
     )
 
     completed = subprocess.run(
@@ -79,8 +99,76 @@ def test_importing_the_plugin_imports_nothing_heavy(tmp_path: Path) -> None:
     assert report["file"] == pytest_classifierjobs.plugin.__file__, (
         "the subprocess imported another copy of the plugin than the tests did"
     )
-    imported = {name.partition(".")[0] for name in report["modules"]}
-    assert sorted(imported & HEAVY_MODULES) == []
+    added = top_level(report["modules"]) - top_level(report["pytest"])
+    assert sorted(added & HEAVY_MODULES) == []
+    assert [name for name in report["modules"] if name.startswith("pytest_classifierjobs")] == (
+        AT_START_UP
+    )
+
+
+# Runs pytest in a fresh interpreter and writes down the modules it imported, and whether
+# the plugin was loaded and from where.
+RUN_PYTEST = """
+import json, sys
+import pytest
+
+code = pytest.main(sys.argv[2:])
+plugin = sys.modules.get("pytest_classifierjobs.plugin")
+with open(sys.argv[1], "w") as out:
+    json.dump({
+        "code": int(code),
+        "plugin": plugin and plugin.__file__,
+        "modules": sorted(sys.modules),
+    }, out)
+"""
+NO_FAKE = """
+    import pytest
+
+    def test_plain():
+        pass
+
+    @pytest.mark.parametrize("n", [1, 2])
+    def test_parametrized(n):
+        pass
+
+    class TestClass:
+        @pytest.mark.slow
+        def test_marked_otherwise(self):
+            pass
+
+    def test_over_the_statuses(classifier_job_status):
+        pass
+"""
+
+
+def test_collecting_tests_that_do_not_use_the_fake_imports_nothing_heavy(
+    tmp_path: Path, pytester: pytest.Pytester
+) -> None:
+    # A whole pytest run in a fresh interpreter, with and without the plugin. No other plugin is
+    # loaded (pytest-respx, Faker's, Hypothesis's import httpx, faker, attrs): what the plugin adds
+    # is the difference between the two runs.
+    pytester.makeini("[pytest]\nmarkers = slow\n")
+    pytester.makepyfile(test_no_fake=NO_FAKE)
+    script = tmp_path / "run_pytest.py"
+    script.write_text(RUN_PYTEST)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+
+    def run(*args: str) -> Any:
+        out = tmp_path / "report.json"
+        command = [sys.executable, str(script), str(out), "--co", "-p", "no:cacheprovider", *args]
+        subprocess.run(command, cwd=pytester.path, env=env, capture_output=True, check=True)
+        report = json.loads(out.read_text())
+        assert report["code"] == 0, report
+        return report
+
+    without = run()
+    loaded = run("-p", "pytest_classifierjobs.plugin")
+
+    assert (without["plugin"], loaded["plugin"]) == (None, pytest_classifierjobs.plugin.__file__)
+    added = top_level(loaded["modules"]) - top_level(without["modules"])
+    assert sorted(added - set(sys.stdlib_module_names)) == ["pytest_classifierjobs"]
+    assert [m for m in loaded["modules"] if m.startswith("pytest_classifierjobs")] == AT_START_UP
 
 
 @pytest.mark.skipif(
@@ -1392,6 +1480,76 @@ def test_marker_levels_closest_wins(pytester: pytest.Pytester) -> None:
     )
 
     pytester.runpytest().assert_outcomes(passed=3)
+
+
+MARKED_MODULE = """
+    import httpx
+    import pytest
+
+    pytestmark = pytest.mark.classifierjobs(require_auth=False)
+
+    def test_module_marker(request):
+        assert httpx.get("https://api.mistral.ai/v1/fine_tuning/jobs").json()["total"] == 0
+        assert request.node.fixturenames[0] == "classifierjobs"  # set up before the others
+"""
+MARKED_CASE = """
+    import pytest
+
+    FAKE = pytest.mark.classifierjobs(seed=1)
+
+    @pytest.mark.parametrize("marked", [pytest.param(True, marks=FAKE), False])
+    def test_one_case_marked(request, marked):
+        assert ("classifierjobs" in request.fixturenames) is marked
+
+    @pytest.mark.classifier_job_statuses("SUCCESS")
+    @pytest.mark.parametrize("n", [1, 2])
+    def test_every_case_marked(request, n):
+        assert request.node.fixturenames.count("classifierjobs") == 1
+"""
+
+
+@pytest.mark.parametrize("args", [(), ("-n", "2")], ids=["in-process", "xdist"])
+def test_a_marker_at_any_level_activates_the_fake_for_its_tests_only(
+    pytester: pytest.Pytester, args: tuple[str, ...]
+) -> None:
+    pytester.makepyfile(test_marked_module=MARKED_MODULE, test_marked_case=MARKED_CASE)
+
+    result = pytester.runpytest("-p", "no:randomly", *args)
+
+    result.assert_outcomes(passed=5)
+
+
+def test_a_marked_item_that_is_no_python_test_is_kept_as_it_is(pytester: pytest.Pytester) -> None:
+    # Another plugin's items have no fixtures to give the fake to; their markers are checked.
+    pytester.makeconftest(
+        """
+        import pytest
+
+        class CheckItem(pytest.Item):
+            def runtest(self):
+                pass
+
+        class CheckFile(pytest.File):
+            def collect(self):
+                for name, marker in [
+                    ("good", pytest.mark.classifierjobs(seed=1)),
+                    ("bad", pytest.mark.classifierjobs(sed=1)),
+                ]:
+                    item = CheckItem.from_parent(self, name=name)
+                    item.add_marker(marker)
+                    yield item
+
+        def pytest_collect_file(file_path, parent):
+            if file_path.suffix == ".check":
+                return CheckFile.from_parent(parent, path=file_path)
+        """
+    )
+    pytester.makefile(".check", items="")
+
+    result = pytester.runpytest("-p", "no:randomly", "--continue-on-collection-errors")
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*items.check::bad: @pytest.mark.classifierjobs has no option*"])
 
 
 def test_marker_beats_command_line_and_ini(pytester: pytest.Pytester) -> None:

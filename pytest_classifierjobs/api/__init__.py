@@ -27,7 +27,7 @@ from collections.abc import Collection, Mapping
 from random import Random
 from typing import Protocol
 
-from pytest_classifierjobs.progression import CLASSIFIER_BASE_MODELS
+from pytest_classifierjobs.base_models import CLASSIFIER_BASE_MODELS
 from pytest_classifierjobs.routing import (
     MethodNotAllowed,
     Redirect,

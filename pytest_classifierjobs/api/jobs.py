@@ -35,8 +35,8 @@ import threading
 from collections.abc import Collection
 from typing import Literal
 
+from pytest_classifierjobs.base_models import CLASSIFIER_BASE_MODELS
 from pytest_classifierjobs.models import ClassifierDetailedJobOut
-from pytest_classifierjobs.progression import CLASSIFIER_BASE_MODELS
 from pytest_classifierjobs.routing import Route, RouteMatch
 from pytest_classifierjobs.state.files import FileStore
 from pytest_classifierjobs.state.jobs import JobConflictError, JobNotFoundError, JobStore

@@ -3,12 +3,14 @@
 The schemas of ``reference/mistral-jobs-api.md`` section 2 (conventions: the package docstring).
 """
 
-import enum
 from typing import Any, Literal
 
 import attrs
 
 from pytest_classifierjobs.hints import unknown_name
+
+# Defined without attrs, for the plugin to read at pytest's start-up; exported from here too.
+from pytest_classifierjobs.statuses import ClassifierJobOutStatus
 
 __all__ = [
     "CheckpointOut",
@@ -32,28 +34,6 @@ __all__ = [
     "WandbIntegrationOut",
     "parse_status",
 ]
-
-
-class ClassifierJobOutStatus(str, enum.Enum):
-    """The ten statuses of a fine-tuning job, in the contract's order.
-
-    A ``str`` enum: a member equals its value (``ClassifierJobOutStatus.SUCCESS == "SUCCESS"``)
-    and ``str()`` gives the bare value, which keeps parametrized test ids readable.
-    """
-
-    QUEUED = "QUEUED"
-    STARTED = "STARTED"
-    VALIDATING = "VALIDATING"
-    VALIDATED = "VALIDATED"
-    RUNNING = "RUNNING"
-    FAILED_VALIDATION = "FAILED_VALIDATION"
-    FAILED = "FAILED"
-    SUCCESS = "SUCCESS"
-    CANCELLED = "CANCELLED"
-    CANCELLATION_REQUESTED = "CANCELLATION_REQUESTED"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 _STATUS_VALUES = tuple(status.value for status in ClassifierJobOutStatus)

@@ -31,7 +31,7 @@ from pytest_classifierjobs.api import (
     COMPLETION_REFUSED,
     NOT_FOUND_DETAIL,
 )
-from pytest_classifierjobs.progression import CLASSIFIER_BASE_MODELS
+from pytest_classifierjobs.base_models import CLASSIFIER_BASE_MODELS
 from pytest_classifierjobs.validation import NO_TRAINING_FILE
 
 if TYPE_CHECKING:
