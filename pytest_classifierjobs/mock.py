@@ -48,6 +48,7 @@ from .api import (
     request_headers,
 )
 from .base_models import CLASSIFIER_BASE_MODELS
+from .bulk import copies
 from .clock import Clock, Moment, to_seconds
 from .factories import ClassifierDetailedJobOutFactory
 from .faults import (
@@ -70,13 +71,14 @@ from .models import (
     ClassifierTargetOut,
     FTModelCard,
     UploadFileOut,
+    parse_status,
 )
 from .overrides import check_overrides, check_types, out_of_range
 from .progression import fit_in_time, shifted
 from .routing import RouteMatch
 from .schemas import FilePurpose
 from .scores import MultiClassScores, ScoresSetting
-from .settings import DEFAULT_BASE_URL
+from .settings import DEFAULT_BASE_URL, SettingError, parse_statuses
 from .sleeping import InstantSleep
 from .state.files import FileStore, UnknownFileError
 from .state.jobs import JobNotFoundError, JobStore, Progression
@@ -464,6 +466,56 @@ class ClassifierJobsMock:
             job = self._complete(job)
         return self.store.put(job)
 
+    def add_many(
+        self,
+        count: int,
+        *,
+        status: ClassifierJobOutStatus | str | Iterable[ClassifierJobOutStatus | str] | None = None,
+        **overrides: Any,
+    ) -> list[ClassifierDetailedJobOut]:
+        """Store ``count`` coherent jobs at once and return them, in the order stored.
+
+        For tests of dashboards and lists: 100,000 jobs take seconds, where :meth:`add` takes
+        a minute. ``status`` is a status, a group (``"active"``, ``"terminal"``, ``"failed"``,
+        ``"all"``: each job's status drawn from it), a list of statuses taken in turn, or
+        ``None`` (any status). ``overrides`` apply to every job, as :meth:`add` applies them.
+
+        Each job is coherent and has an id (and a fine-tuned model's name) of its own; its
+        history is that of one of a few jobs built per status, moved to end within the hour
+        before the clock's now (``pytest_classifierjobs.bulk``).
+        """
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise TypeError(f"add_many() takes a number of jobs (an int), not {count!r}")
+        if count < 1:
+            raise ValueError(f"add_many() adds one job or more, not {count!r}")
+        if "id" in overrides:
+            raise ValueError(
+                "add_many() gives every job an id of its own: an id override would store one "
+                "job, count times; use add(id=...) for one job with a given id"
+            )
+        statuses = _bulk_statuses(status, count, self._factory_random)
+
+        def build(job_status: ClassifierJobOutStatus) -> ClassifierDetailedJobOut:
+            return self._build(job_status, dict(overrides), "add_many()")
+
+        ends: Iterable[int | None]
+        if "created_at" in overrides or "modified_at" in overrides:
+            ends = [None] * count  # the test chose the moments: every copy keeps them
+        else:
+            # As add() dates a job, a history ends in the clock's last hour; on a whole minute
+            # before now, so that the copies of a prototype share its moved history (bulk.py).
+            now, ages = self.clock.now(), self._ages
+            ends = [now - 60 * ages.randint(0, _ADDED_AGE_SECONDS // 60) for _ in range(count)]
+        # Tens of thousands of new objects make the collector run again and again over the
+        # ones made before, for nothing (none is garbage): half the time of a fill. It waits.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self.store.put_many(copies(build, statuses, self._factory_random, ends))
+        finally:
+            if collecting:
+                gc.enable()
+
     def _build(
         self, status: ClassifierJobOutStatus | str | None, overrides: dict[str, Any], where: str
     ) -> ClassifierDetailedJobOut:
@@ -797,6 +849,31 @@ class _Router(respx.MockRouter):
             return await super().aresolve(request)
         finally:
             _IN_ASYNC.reset(token)
+
+
+def _bulk_statuses(
+    status: ClassifierJobOutStatus | str | Iterable[ClassifierJobOutStatus | str] | None,
+    count: int,
+    rng: Random,
+) -> list[ClassifierJobOutStatus]:
+    """The status of each of ``count`` jobs, as :meth:`ClassifierJobsMock.add_many` takes it."""
+    if status is None:
+        status = "all"
+    if isinstance(status, str):
+        try:
+            choices = parse_statuses([status])
+        except SettingError as error:
+            raise ValueError(f"add_many(status=...): {error}") from None
+        return [rng.choice(choices) for _ in range(count)]
+    if not isinstance(status, Iterable):
+        raise TypeError(
+            "add_many(status=...) takes a status, a group such as 'active', or a list of "
+            f"statuses, not {status!r}"
+        )
+    taken = [parse_status(one) for one in status]
+    if not taken:
+        raise ValueError("add_many(status=[...]) needs at least one status")
+    return [taken[index % len(taken)] for index in range(count)]
 
 
 def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:

@@ -465,8 +465,8 @@ def shifted(job: ClassifierDetailedJobOut, seconds: int) -> ClassifierDetailedJo
         created_at=job.created_at + seconds,
         modified_at=job.modified_at + seconds,
         metadata=metadata,
-        events=[_event_at(e, e.created_at + seconds) for e in job.events],
-        checkpoints=[_checkpoint_at(c, c.created_at + seconds) for c in job.checkpoints],
+        events=[event_at(e, e.created_at + seconds) for e in job.events],
+        checkpoints=[checkpoint_at(c, c.created_at + seconds) for c in job.checkpoints],
     )
     return attrs.evolve(moved, fine_tuned_model=_redated(job, moved))
 
@@ -474,11 +474,13 @@ def shifted(job: ClassifierDetailedJobOut, seconds: int) -> ClassifierDetailedJo
 # Made directly rather than with attrs.evolve, which costs four times as much: a job has up to a
 # hundred checkpoints, and every job a test adds is moved in time (test_progression checks that
 # these keep every field).
-def _event_at(event: EventOut, created_at: int) -> EventOut:
+def event_at(event: EventOut, created_at: int) -> EventOut:
+    """``event`` at ``created_at``."""
     return EventOut(name=event.name, created_at=created_at, data=event.data)
 
 
-def _checkpoint_at(checkpoint: CheckpointOut, created_at: int) -> CheckpointOut:
+def checkpoint_at(checkpoint: CheckpointOut, created_at: int) -> CheckpointOut:
+    """``checkpoint`` at ``created_at``."""
     return CheckpointOut(
         metrics=checkpoint.metrics, step_number=checkpoint.step_number, created_at=created_at
     )
@@ -520,6 +522,6 @@ def fit_in_time(job: ClassifierDetailedJobOut, end: int | None = None) -> Classi
     return attrs.evolve(
         job,
         modified_at=target,
-        events=[_event_at(e, fit(e.created_at)) for e in job.events],
-        checkpoints=[_checkpoint_at(c, fit(c.created_at)) for c in job.checkpoints],
+        events=[event_at(e, fit(e.created_at)) for e in job.events],
+        checkpoints=[checkpoint_at(c, fit(c.created_at)) for c in job.checkpoints],
     )

@@ -358,7 +358,7 @@ def test_moving_an_event_or_a_checkpoint_in_time_keeps_every_other_field() -> No
         step_number=3,
         created_at=1,
     )
-    assert progression._event_at(event, 9) == attrs.evolve(event, created_at=9)
-    assert progression._checkpoint_at(checkpoint, 9) == attrs.evolve(checkpoint, created_at=9)
+    assert progression.event_at(event, 9) == attrs.evolve(event, created_at=9)
+    assert progression.checkpoint_at(checkpoint, 9) == attrs.evolve(checkpoint, created_at=9)
     assert [f.name for f in attrs.fields(EventOut)] == ["name", "created_at", "data"]
     assert [f.name for f in attrs.fields(CheckpointOut)] == ["metrics", "step_number", "created_at"]

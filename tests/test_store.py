@@ -30,12 +30,14 @@ from pytest_classifierjobs import (
     IllegalTransitionError,
     JobIn,
     JobsOut,
+    Progress,
     TrainingFile,
     WandbIntegration,
     WandbIntegrationOut,
     coherence_violations,
 )
 from pytest_classifierjobs.clock import Clock
+from pytest_classifierjobs.lifecycle import progress_of
 from pytest_classifierjobs.mock import seeded_factory
 from pytest_classifierjobs.progression import STATUS_UPDATED
 from pytest_classifierjobs.state import page_of
@@ -1360,3 +1362,20 @@ def test_a_list_answers_as_filtering_and_sorting_every_job_would(data: st.DataOb
             suffix=data.draw(st.sampled_from([None, "a"])),
         )
         assert store.list_jobs(query) == reference_list(store, query)
+
+
+def test_put_many_stores_as_put_would_a_job_replacing_one_with_its_id() -> None:
+    store = JobStore(rng=Random(4))
+    factory = seeded_factory(4)
+    first, second = factory.build(status="RUNNING"), factory.build(status="QUEUED")
+    store.put(first)
+    replacement = factory.build(status="SUCCESS", id=first.id, created_at=first.created_at - 9)
+    stored = store.put_many([(replacement, progress_of(replacement)), (second, Progress())])
+    assert stored == [replacement, second]
+    assert list(store.jobs) == [first.id, second.id]  # the replaced job keeps its place
+    assert store.jobs[first.id] is replacement
+    everything = store.list_jobs(ListQuery())
+    assert everything.total == 2
+    assert {job.id for job in everything.data} == {first.id, second.id}
+    assert store.list_jobs(ListQuery(status=S.RUNNING)).total == 0
+    assert [job.id for job in store.list_jobs(ListQuery(status=S.SUCCESS)).data] == [first.id]

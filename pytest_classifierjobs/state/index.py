@@ -43,9 +43,6 @@ class NewestFirst:
         self._all: list[Key] = []
         self._by_status: dict[ClassifierJobOutStatus, list[Key]] = {}
 
-    def __len__(self) -> int:
-        return len(self._all)
-
     def add(self, key: Key, status: ClassifierJobOutStatus) -> None:
         """Index a job stored in ``status``."""
         # Jobs are mostly stored newest last: insort then moves nothing, or little.
@@ -93,6 +90,6 @@ class NewestFirst:
 
 
 def _discard(keys: list[Key], key: Key) -> None:
-    at = bisect_left(keys, key)
-    if at < len(keys) and keys[at] == key:
-        del keys[at]
+    # index() from the key's place: found at once, and a ValueError rather than the wrong key
+    # deleted if the index ever lost it.
+    del keys[keys.index(key, bisect_left(keys, key))]
