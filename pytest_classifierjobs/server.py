@@ -379,7 +379,6 @@ class _HeaderLines:
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pytest-classifierjobs"
-    sys_version = ""
     timeout = _IDLE_SECONDS
     # TCP_NODELAY, and an answer in one write (_write): with Nagle's algorithm on, a write that
     # follows another unacknowledged one waits for the client's delayed ACK, some 40 ms per
@@ -388,9 +387,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
     #: The header fields as received: ASCII names, values latin-1 decoded (Starlette's way).
     fields: list[tuple[str, str]]
-
-    def version_string(self) -> str:
-        return self.server_version
 
     def parse_request(self) -> bool:
         if not getattr(self, "raw_requestline", b"").endswith(b"\n"):

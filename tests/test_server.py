@@ -450,6 +450,19 @@ def test_fail_sends_the_tests_body_and_headers(
     assert answer.header("content-type") == "application/json"
 
 
+def test_a_status_without_a_reason_phrase_goes_out_with_an_empty_one(
+    mock: ClassifierJobsMock, server: LiveServer
+) -> None:
+    # A fault may answer a status HTTP names no phrase for; RFC 9112 4 allows an empty one.
+    mock.fail("list", 599, json={"detail": "made up"})
+    address = urlsplit(server.url)
+    assert address.port is not None
+    with socket.create_connection((address.hostname, address.port), timeout=5) as raw:
+        raw.sendall(f"GET {JOBS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\r\n".encode())
+        head = raw.recv(65536).partition(b"\r\n")[0]
+    assert head == b"HTTP/1.1 599 "
+
+
 def test_a_content_type_of_the_tests_replaces_the_json_one(
     mock: ClassifierJobsMock, server: LiveServer
 ) -> None:
