@@ -40,6 +40,7 @@ __all__ = ["WireFormatError", "from_wire", "to_wire"]
 
 _T = TypeVar("_T")
 _Hook = Callable[[Any, Any], Any]
+_HookT = TypeVar("_HookT")
 
 #: Every class ``to_wire`` and ``from_wire`` accept: all the attrs classes of ``models``.
 _MODELS: tuple[type[Any], ...] = tuple(
@@ -521,11 +522,32 @@ def _make_converter() -> cattrs.Converter:
     return converter
 
 
+class _HookPerModel(dict[type[Any], _HookT]):
+    """The hook of each wire model, generated on the model's first use.
+
+    cattrs compiles a function per model and per nested type (most of this module's import
+    time, which every test with the fake would pay); a suite uses a few of the models. A type
+    that is not a model is a KeyError, as it would be in a full dict.
+    """
+
+    def __init__(self, make: Callable[[type[Any]], _HookT]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, cls: type[Any]) -> _HookT:
+        if cls not in _MODEL_SET:
+            raise KeyError(cls)
+        # Two threads may both make it: cattrs gives them equal hooks, and either one is kept.
+        hook = self[cls] = self._make(cls)
+        return hook
+
+
 _CONVERTER = _make_converter()
-_STRUCTURE: dict[type[Any], _Hook] = {cls: _CONVERTER.get_structure_hook(cls) for cls in _MODELS}
-_UNSTRUCTURE: dict[type[Any], Callable[[Any], dict[str, Any]]] = {
-    cls: _CONVERTER.get_unstructure_hook(cls) for cls in _MODELS
-}
+_MODEL_SET = frozenset(_MODELS)
+_STRUCTURE: _HookPerModel[_Hook] = _HookPerModel(_CONVERTER.get_structure_hook)
+_UNSTRUCTURE: _HookPerModel[Callable[[Any], dict[str, Any]]] = _HookPerModel(
+    _CONVERTER.get_unstructure_hook
+)
 _MODEL_NAMES = ", ".join(sorted(cls.__name__ for cls in _MODELS))
 
 
