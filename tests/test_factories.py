@@ -938,10 +938,14 @@ def test_a_factory_makes_its_faker_on_first_read_seeded_as_asked() -> None:
     expected = Faker()
     expected.seed_instance(11)
     wanted = [expected.name() for _ in range(3)]
-    before = type("Before", (ClassifierDetailedJobOutFactory,), {})
+    before: type[ClassifierDetailedJobOutFactory] = type(
+        "Before", (ClassifierDetailedJobOutFactory,), {}
+    )
     before.seed_random(11)  # before the Faker exists
     assert names(before) == wanted
-    after = type("After", (ClassifierDetailedJobOutFactory,), {})
+    after: type[ClassifierDetailedJobOutFactory] = type(
+        "After", (ClassifierDetailedJobOutFactory,), {}
+    )
     assert after.__faker__ is not before.__faker__  # made now, its own
     after.seed_random(11)  # the Faker exists: seeded now
     assert names(after) == wanted
