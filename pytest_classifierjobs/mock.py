@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import gc
 import inspect
 import json
@@ -162,17 +163,9 @@ class ClassifierJobsMock:
         time_scale: float = 1.0,
         instant_sleep: bool = False,
     ) -> None:
-        parsed = httpx.URL(base_url)
-        if parsed.scheme not in {"http", "https"} or not parsed.host:
-            raise ValueError(
-                f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
-                f"not {base_url!r}"
-            )
         #: Where the fake answers, spelt as httpx spells URLs (lower-case host, no default port).
-        self.base_url = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
-        self._prefix = parsed.path.rstrip("/")
-        self._base = parsed
-        self._origin = _origin(parsed)
+        self.base_url: str
+        self.base_url, self._prefix, self._origin = _where(base_url)
         seeds = Random(seed)
         self._factory = factory
         # What the mock's own factory draws from (see ``factory``): made now, whether or not a
@@ -810,6 +803,19 @@ _IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("_IN_ASYNC", de
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+@functools.lru_cache(maxsize=16)
+def _where(base_url: str) -> tuple[str, str, tuple[str, str, int | None]]:
+    """The base URL as httpx spells it, its path prefix and its origin (parsed once per URL)."""
+    parsed = httpx.URL(base_url)
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise ValueError(
+            f"base_url must be an absolute http(s) URL such as {DEFAULT_BASE_URL!r}, "
+            f"not {base_url!r}"
+        )
+    spelt = str(parsed.copy_with(query=None, fragment=None)).rstrip("/")
+    return spelt, parsed.path.rstrip("/"), _origin(parsed)
+
+
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     """Scheme, host and port, the default port filled in: ``:443`` is the same origin as none."""
     return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
@@ -842,6 +848,15 @@ def _read_timeout(request: httpx.Request) -> float:
 
 class _Router(respx.MockRouter):
     """A router that tells its routes whether an async client is calling (for delays)."""
+
+    def snapshot(self) -> None:
+        """Keep nothing to roll back to.
+
+        respx snapshots the routes and their calls when a router is made and each time it
+        starts, for ``stop(clear=True)`` to restore. The fake never rolls back (it stops with
+        ``clear=False``: its calls stay readable after the test), and each snapshot makes a
+        ``unittest.mock``-based call list per route: the dearest part of a test's set-up.
+        """
 
     async def aresolve(self, request: httpx.Request) -> Any:
         token = _IN_ASYNC.set(True)

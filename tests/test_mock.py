@@ -137,6 +137,17 @@ def test_start_and_stop_keep_the_calls_readable() -> None:
     assert list(fake.jobs) == [job["id"]]
 
 
+def test_starting_again_and_again_keeps_nothing_to_roll_back_to() -> None:
+    # respx would snapshot the router at every start (for a rollback the fake never does):
+    # a fake started a thousand times would hold a thousand snapshots, each costing set-up time.
+    fake = ClassifierJobsMock(seed=2)
+    for _ in range(3):
+        with fake, httpx.Client() as client:
+            create(client)
+    assert fake.router._snapshots == []
+    assert fake.routes["create"].call_count == 3  # the calls are kept all the same
+
+
 def test_a_stopped_mock_can_start_again_with_its_jobs(real_server: str) -> None:
     fake = ClassifierJobsMock(base_url=real_server, seed=2)
     with httpx.Client() as client:
