@@ -93,7 +93,7 @@ def print_summary(figures: list[Figure]) -> None:
     print(f"| {'figure':<{width}} | {'measured':>14} | {'target':>14} | holds | of |")
     print(f"|{'-' * (width + 2)}|{'-' * 15}:|{'-' * 15}:|:-----:|----|")
     for f in figures:
-        measured = f"{f.value:,.3g} {f.unit}" if f.unit != "x" else f"{f.value:.3f}x"
+        measured = f"{f.value:.3f}x" if f.unit == "x" else f"{f.value:,.0f} {f.unit}"
         target = f"{f.sense} {f.target:,g}{'x' if f.unit == 'x' else ' ' + f.unit}"
         print(
             f"| {f.name:<{width}} | {measured:>14} | {target:>14} | "
