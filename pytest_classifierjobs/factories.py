@@ -31,18 +31,17 @@ one changed with ``attrs.evolve``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from random import Random
-from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
+from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 from faker import Faker
 from polyfactory.factories.attrs_factory import AttrsFactory
 from polyfactory.fields import Use
 
-from . import progression
+from . import drawing, progression
 from .base_models import CLASSIFIER_BASE_MODELS
-from .lifecycle import Progress
 from .models import (
     CheckpointOut,
     ClassifierDetailedJobOut,
@@ -59,9 +58,8 @@ from .models import (
     TrainingFile,
     WandbIntegration,
     WandbIntegrationOut,
-    parse_status,
 )
-from .overrides import check_overrides, field_hints, init_fields, optional_inner
+from .overrides import init_fields
 
 __all__ = [
     "CheckpointOutFactory",
@@ -78,139 +76,6 @@ __all__ = [
 
 S = ClassifierJobOutStatus
 T = TypeVar("T")
-
-# --- the path to a status --------------------------------------------------------------------
-
-_TO_VALIDATED = (S.QUEUED, S.VALIDATING, S.VALIDATED)
-_TO_REQUEUED = (*_TO_VALIDATED, S.QUEUED)
-_TO_RUNNING = (*_TO_REQUEUED, S.RUNNING)
-# Where a job can be when a cancellation reaches it.
-_CANCEL_POINTS = ((S.QUEUED,), _TO_VALIDATED[:2], _TO_VALIDATED, _TO_REQUEUED, _TO_RUNNING)
-_PATHS: Mapping[ClassifierJobOutStatus, tuple[tuple[ClassifierJobOutStatus, ...], ...]] = {
-    S.QUEUED: ((S.QUEUED,), _TO_REQUEUED),
-    S.VALIDATING: (_TO_VALIDATED[:2],),
-    S.VALIDATED: (_TO_VALIDATED,),
-    S.FAILED_VALIDATION: ((S.QUEUED, S.VALIDATING, S.FAILED_VALIDATION),),
-    S.STARTED: ((*_TO_REQUEUED, S.STARTED),),
-    S.RUNNING: (_TO_RUNNING,),
-    S.SUCCESS: ((*_TO_RUNNING, S.SUCCESS),),
-    S.FAILED: ((*_TO_RUNNING, S.FAILED),),
-    S.CANCELLATION_REQUESTED: tuple((*p, S.CANCELLATION_REQUESTED) for p in _CANCEL_POINTS),
-    S.CANCELLED: (
-        *((*p, S.CANCELLED) for p in _CANCEL_POINTS[:-1]),
-        *((*p, S.CANCELLATION_REQUESTED, S.CANCELLED) for p in _CANCEL_POINTS),
-    ),
-}
-
-
-@attrs.define
-class _Draft:
-    """The fields a job is drawn from, before the lifecycle fills in the rest."""
-
-    id: str
-    model: str
-    auto_start: bool
-    created_at: int
-    training_files: list[str]
-    validation_files: list[str] | None
-    suffix: str | None
-    integrations: list[WandbIntegrationOut] | None
-    hyperparameters: ClassifierTrainingParameters
-    account: str
-
-
-_DRAFT_FIELDS = frozenset(f.name for f in attrs.fields(_Draft)) - {"account"}
-
-
-def _draft(rng: Random, overrides: Mapping[str, Any], nullables: bool | None) -> _Draft:
-    def free(make: Callable[[], T]) -> T | None:
-        present = rng.random() < 0.5 if nullables is None else nullables
-        return make() if present else None
-
-    draft = _Draft(
-        id=progression.new_uuid(rng),
-        model=rng.choice(CLASSIFIER_BASE_MODELS),
-        auto_start=rng.random() < 0.3,
-        created_at=rng.randint(progression.EARLIEST, progression.LATEST),
-        training_files=[progression.new_uuid(rng) for _ in range(rng.choice((1, 1, 2)))],
-        validation_files=free(lambda: [progression.new_uuid(rng)]),
-        suffix=free(lambda: progression.slug(rng, 3, 18)),
-        integrations=free(lambda: [progression.wandb(rng, set_names=nullables)]),
-        hyperparameters=progression.training_parameters(rng),
-        account=f"{rng.getrandbits(32):08x}",
-    )
-    for name in _DRAFT_FIELDS.intersection(overrides):
-        value = overrides[name]
-        if name == "hyperparameters":
-            value = _merge(draft.hyperparameters, value)
-        setattr(draft, name, value)
-    return draft
-
-
-def _job_values(
-    rng: Random,
-    status: ClassifierJobOutStatus,
-    overrides: Mapping[str, Any],
-    nullables: bool | None = None,
-) -> dict[str, Any]:
-    """Every field of a coherent detailed job in ``status``: the job walked along a legal path."""
-    draft = _draft(rng, overrides, nullables)
-    paths = _PATHS[status]
-    path = paths[rng.randrange(len(paths))] if len(paths) > 1 else paths[0]
-    job = progression.fresh_job(
-        id=draft.id,
-        model=draft.model,
-        auto_start=draft.auto_start,
-        created_at=draft.created_at,
-        training_files=draft.training_files,
-        validation_files=draft.validation_files,
-        suffix=draft.suffix,
-        integrations=draft.integrations,
-        hyperparameters=draft.hyperparameters,
-    )
-    progress = Progress()
-    for step in path[1:]:
-        job, progress = progression.take_step(job, progress, step, rng, account=draft.account)
-    return {name: getattr(job, name) for name in init_fields(ClassifierDetailedJobOut)[0]}
-
-
-# --- overrides -------------------------------------------------------------------------------
-
-
-def _merge(current: Any, override: Any) -> Any:
-    """``override`` itself, or ``current`` with the fields of an override dict replaced."""
-    if not isinstance(override, dict) or not attrs.has(type(current)):
-        return override
-    hints = field_hints(type(current))
-    return attrs.evolve(
-        current, **{name: _converted(value, hints[name]) for name, value in override.items()}
-    )
-
-
-def _converted(value: Any, hint: Any) -> Any:
-    """``value`` with every dict that stands for a whole model made into that model."""
-    kind = optional_inner(hint) or hint
-    if isinstance(value, dict) and attrs.has(kind):
-        hints = field_hints(kind)
-        return kind(**{name: _converted(item, hints[name]) for name, item in value.items()})
-    if isinstance(value, list) and get_origin(kind) is list:
-        (item_hint,) = get_args(kind)
-        return [_converted(item, item_hint) for item in value]
-    return value
-
-
-def _models_from_dicts(model: type[Any], overrides: dict[str, Any]) -> dict[str, Any]:
-    """Turn the dicts inside overrides (``integrations=[{"project": "p"}]``) into models.
-
-    A dict given for a nested model itself (``metadata={"cost": 1.0}``) stays a dict: it is
-    merged into the drawn model later.
-    """
-    hints = field_hints(model)
-    return {
-        name: value if isinstance(value, dict) else _converted(value, hints[name])
-        for name, value in overrides.items()
-    }
-
 
 # --- the factories ---------------------------------------------------------------------------
 
@@ -299,18 +164,16 @@ class _CoherentBuild(Generic[T]):
 
         ``where`` names the call in the message of a bad override (``build()`` by default).
         """
-        overrides = {**cls._declared(), **kwargs}
-        # Before anything is drawn from them: a bad value must not crash the lifecycle.
-        where = where or f"{cls.__name__}.build()"
-        check_overrides(cls.__model__, overrides, where, status=status)
-        overrides = _models_from_dicts(cls.__model__, overrides)
-        rng = cls.__random__ if rng is None else rng
-        parsed = None if status is None else parse_status(status)
-        values = cls._draw(rng, overrides, parsed, nullables)
-        for name, value in overrides.items():
-            if name not in cls._inputs:
-                values[name] = _merge(values.get(name), value)
-        return cls.__model__(**values)
+        return drawing.build(
+            cls.__model__,
+            {**cls._declared(), **kwargs},
+            draw=cls._draw,
+            inputs=cls._inputs,
+            status=status,
+            rng=cls.__random__ if rng is None else rng,
+            where=where or f"{cls.__name__}.build()",
+            nullables=nullables,
+        )
 
     @classmethod
     def build(cls, *_: Any, **kwargs: Any) -> T:
@@ -323,7 +186,7 @@ class _CoherentBuild(Generic[T]):
 
 
 class _JobFactoryBase(_CoherentBuild[T]):
-    _inputs = _DRAFT_FIELDS
+    _inputs = drawing.DRAFT_FIELDS
 
     @classmethod
     def _draw(
@@ -333,13 +196,7 @@ class _JobFactoryBase(_CoherentBuild[T]):
         status: ClassifierJobOutStatus | None,
         nullables: bool | None,
     ) -> dict[str, Any]:
-        if status is None:
-            status = rng.choice(_ALL_STATUSES)
-        values = _job_values(rng, status, overrides, nullables)
-        if cls.__model__ is ClassifierJobOut:
-            for name in ("classifier_targets", "events", "checkpoints"):
-                del values[name]
-        return values
+        return drawing.job_values(cls.__model__, rng, overrides, status, nullables)
 
     @classmethod
     def build(cls, *_: Any, status: ClassifierJobOutStatus | str | None = None, **kwargs: Any) -> T:
@@ -375,9 +232,6 @@ class _JobFactoryBase(_CoherentBuild[T]):
         for status in ClassifierJobOutStatus:
             for nullables in (False, True):
                 yield cls._build(status, dict(kwargs), nullables=nullables)
-
-
-_ALL_STATUSES = tuple(ClassifierJobOutStatus)
 
 
 class ClassifierDetailedJobOutFactory(
@@ -494,7 +348,7 @@ class EventOutFactory(_SingleBuild[EventOut], AttrsFactory[EventOut]):
 
     @staticmethod
     def _one(rng: Random) -> EventOut:
-        status = rng.choice(_ALL_STATUSES)
+        status = rng.choice(tuple(ClassifierJobOutStatus))
         return EventOut(
             name="status-updated",
             created_at=rng.randint(progression.EARLIEST, progression.LATEST),

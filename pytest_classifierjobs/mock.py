@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -51,7 +51,7 @@ from .api import (
 from .base_models import CLASSIFIER_BASE_MODELS
 from .bulk import copies
 from .clock import Clock, Moment, to_seconds
-from .factories import ClassifierDetailedJobOutFactory
+from .drawing import build_job
 from .faults import (
     DEFAULT_BODY,
     Fault,
@@ -86,6 +86,9 @@ from .state.jobs import JobNotFoundError, JobStore, Progression
 from .state.models import ModelStore, UnknownModelError
 from .timeline import Timings
 from .validation import ValidationMode
+
+if TYPE_CHECKING:
+    from .factories import ClassifierDetailedJobOutFactory
 
 __all__ = ["DEFAULT_BASE_URL", "ClassifierJobsMock", "reseeded_factory", "seeded_factory"]
 
@@ -514,11 +517,9 @@ class ClassifierJobsMock:
     ) -> ClassifierDetailedJobOut:
         """A job built by the factory, every override checked first (named as ``where``)."""
         if self._factory is None:
-            # The mock's own factory is the base class drawing from the mock's randomness: the
-            # same jobs, and no class to make.
-            return ClassifierDetailedJobOutFactory._build(
-                status, overrides, rng=self._factory_random, where=where
-            )
+            # What the mock's own factory would draw, from the mock's randomness: the same jobs,
+            # with no class to make and without importing polyfactory and Faker (drawing.py).
+            return build_job(status, overrides, rng=self._factory_random, where=where)
         check_overrides(self._factory.__model__, overrides, where, status=status)
         return self._factory.build(status=status, **overrides)
 
@@ -939,6 +940,8 @@ def _targets(
 
 def seeded_factory(seed: int | None) -> type[ClassifierDetailedJobOutFactory]:
     """A subclass of the detailed-job factory with randomness of its own, seeded with ``seed``."""
+    from .factories import ClassifierDetailedJobOutFactory  # noqa: PLC0415  (polyfactory, Faker)
+
     factory: type[ClassifierDetailedJobOutFactory] = type(
         "ClassifierDetailedJobOutFactory", (ClassifierDetailedJobOutFactory,), {}
     )

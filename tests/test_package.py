@@ -52,6 +52,31 @@ def test_importing_the_package_loads_each_name_with_its_module_on_first_access()
     ]
 
 
+def test_a_fake_that_adds_and_serves_jobs_loads_neither_polyfactory_nor_faker() -> None:
+    # Their import costs a run more than its first test: the fake draws its jobs without them
+    # (drawing.py), and they load when a test asks for a factory.
+    code = (
+        "import sys, httpx\n"
+        "from pytest_classifierjobs import ClassifierJobsMock\n"
+        "def show():\n"
+        "    print(sorted({'polyfactory', 'faker'} & set(sys.modules)))\n"
+        "mock = ClassifierJobsMock(seed=1)\n"
+        "with mock:\n"
+        "    job = mock.add(status='SUCCESS')\n"
+        "    mock.add_many(20)\n"
+        "    mock.set_status(job.id, 'RUNNING')\n"
+        "    url = 'https://api.mistral.ai/v1/fine_tuning/jobs/' + job.id\n"
+        "    httpx.get(url, headers={'Authorization': 'Bearer k'}).raise_for_status()\n"
+        "show()\n"
+        "mock.factory.build()\n"
+        "show()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == ["[]", "['faker', 'polyfactory']"]
+
+
 def test_every_name_is_its_modules_own_object() -> None:
     code = (
         "import importlib, pytest_classifierjobs as p\n"
