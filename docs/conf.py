@@ -53,6 +53,16 @@ autodoc_default_options = {
     "member-order": "bysource",
 }
 autodoc_typehints = "signature"
+# The fake imports the factories (polyfactory, Faker) only when a test asks for one, so its
+# signatures name ClassifierDetailedJobOutFactory under TYPE_CHECKING only. autodoc evaluates a
+# signature in its module's namespace and, missing one name, would leave every name in it
+# unresolved: the docs build puts the class there.
+import pytest_classifierjobs.factories  # noqa: E402
+import pytest_classifierjobs.mock  # noqa: E402
+
+pytest_classifierjobs.mock.ClassifierDetailedJobOutFactory = (  # type: ignore[attr-defined]
+    pytest_classifierjobs.factories.ClassifierDetailedJobOutFactory
+)
 autodoc_preserve_defaults = True
 autoclass_content = "class"
 napoleon_google_docstring = True
