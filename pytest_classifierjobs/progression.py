@@ -436,10 +436,9 @@ def _train(
 def _succeed(
     job: ClassifierDetailedJobOut, changes: dict[str, Any], rng: Random, account: str | None
 ) -> None:
-    created = datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc)
     account = account or f"{rng.getrandbits(32):08x}"
     changes["fine_tuned_model"] = (
-        f"ft:classifier:{job.model}:{account}:{created:%Y%m%d}:{job.id[:8]}"
+        f"ft:classifier:{job.model}:{account}:{_day(job.created_at)}:{job.id[:8]}"
     )
     hp = job.hyperparameters
     changes["trained_tokens"] = (hp.training_steps or 1) * (hp.seq_len or SEQ_LEN)
@@ -455,20 +454,50 @@ def shifted(job: ClassifierDetailedJobOut, seconds: int) -> ClassifierDetailedJo
     """
     if not seconds:
         return job
-    metadata = job.metadata
-    if metadata is not None and metadata.estimated_start_time is not None:
-        metadata = attrs.evolve(
-            metadata, estimated_start_time=metadata.estimated_start_time + seconds
-        )
-    moved = attrs.evolve(
+    created_at = job.created_at + seconds
+    return attrs.evolve(
         job,
-        created_at=job.created_at + seconds,
+        created_at=created_at,
         modified_at=job.modified_at + seconds,
-        metadata=metadata,
+        metadata=moved_metadata(job.metadata, seconds),
+        fine_tuned_model=renamed_model(job, created_at),
         events=[event_at(e, e.created_at + seconds) for e in job.events],
         checkpoints=[checkpoint_at(c, c.created_at + seconds) for c in job.checkpoints],
     )
-    return attrs.evolve(moved, fine_tuned_model=_redated(job, moved))
+
+
+def moved_metadata(metadata: JobMetadataOut | None, seconds: int) -> JobMetadataOut | None:
+    """``metadata`` of a job moved ``seconds`` in time: its estimated start moves with it."""
+    if not seconds or metadata is None or metadata.estimated_start_time is None:
+        return metadata
+    return attrs.evolve(metadata, estimated_start_time=metadata.estimated_start_time + seconds)
+
+
+def renamed_model(
+    job: ClassifierDetailedJobOut, created_at: int, job_id: str | None = None
+) -> str | None:
+    """``job``'s fine-tuned model name for the job created at ``created_at`` (with ``job_id``).
+
+    In a name the fake made (``ft:classifier:<model>:<account>:<date>:<first 8 of the id>``),
+    the date follows if it was ``job``'s creation date, and the id if it was ``job``'s; any
+    other name is kept as it is.
+    """
+    name = job.fine_tuned_model
+    if name is None:
+        return None
+    parts = name.split(":")
+    if len(parts) != 6:
+        return name
+    if parts[4] == _day(job.created_at):
+        parts[4] = _day(created_at)
+    if job_id is not None and parts[5] == job.id[:8]:
+        parts[5] = job_id[:8]
+    return ":".join(parts)
+
+
+def _day(moment: int) -> str:
+    """The date of ``moment`` as a model name writes it (``20250415``)."""
+    return f"{datetime.datetime.fromtimestamp(moment, datetime.timezone.utc):%Y%m%d}"
 
 
 # Made directly rather than with attrs.evolve, which costs four times as much: a job has up to a
@@ -484,21 +513,6 @@ def checkpoint_at(checkpoint: CheckpointOut, created_at: int) -> CheckpointOut:
     return CheckpointOut(
         metrics=checkpoint.metrics, step_number=checkpoint.step_number, created_at=created_at
     )
-
-
-def _redated(old: ClassifierDetailedJobOut, new: ClassifierDetailedJobOut) -> str | None:
-    """``new``'s model name with the date of its ``created_at``, if it had ``old``'s date."""
-    name = old.fine_tuned_model
-    if name is None:
-        return None
-    before, after = (
-        f"{datetime.datetime.fromtimestamp(job.created_at, datetime.timezone.utc):%Y%m%d}"
-        for job in (old, new)
-    )
-    parts = name.split(":")
-    if len(parts) == 6 and parts[4] == before:
-        parts[4] = after
-    return ":".join(parts)
 
 
 def fit_in_time(job: ClassifierDetailedJobOut, end: int | None = None) -> ClassifierDetailedJobOut:

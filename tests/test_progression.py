@@ -252,6 +252,11 @@ def test_shifted_by_nothing_is_the_same_job_and_a_custom_model_name_is_kept() ->
     assert shifted(job, 60).metadata == job.metadata  # nothing to move in it
     custom = attrs.evolve(job, fine_tuned_model="my-own-model")
     assert shifted(custom, DAY).fine_tuned_model == "my-own-model"
+    # Shaped like the fake's names, but dated otherwise than the job: not the fake's, kept.
+    other_day = "ft:classifier:ministral-3b-latest:0a1b2c3d:20240101:0a1b2c3d"
+    assert shifted(attrs.evolve(job, fine_tuned_model=other_day), DAY).fine_tuned_model == (
+        other_day
+    )
 
 
 def _history_to(end: int) -> ClassifierDetailedJobOut:
