@@ -18,6 +18,7 @@ first whenever a test uses both.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import gc
@@ -27,7 +28,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from random import Random
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
@@ -236,18 +237,14 @@ class ClassifierJobsMock:
         # respx patches httpx on the first start, resolving its targets through importlib. On
         # CPython 3.11 a garbage-collection finalizer that runs inside that import machinery
         # can break it (a KeyError from _ModuleLock), so the collector waits for this moment.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self.router.start()
-        except BaseException:
-            # respx registers the router before it patches: a failed start must not leave it
-            # answering for every later test.
-            self.router.stop(clear=False, reset=False, quiet=True)
-            raise
-        finally:
-            if collecting:
-                gc.enable()
+        with _collector_paused():
+            try:
+                self.router.start()
+            except BaseException:
+                # respx registers the router before it patches: a failed start must not leave
+                # it answering for every later test.
+                self.router.stop(clear=False, reset=False, quiet=True)
+                raise
         if self.instant_sleep is not None:
             self.instant_sleep.start()
         return self
@@ -504,13 +501,8 @@ class ClassifierJobsMock:
             ends = [now - 60 * ages.randint(0, _ADDED_AGE_SECONDS // 60) for _ in range(count)]
         # Tens of thousands of new objects make the collector run again and again over the
         # ones made before, for nothing (none is garbage): half the time of a fill. It waits.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             return self.store.put_many(copies(build, statuses, self._factory_random, ends))
-        finally:
-            if collecting:
-                gc.enable()
 
     def _build(
         self, status: ClassifierJobOutStatus | str | None, overrides: dict[str, Any], where: str
@@ -802,6 +794,18 @@ class ClassifierJobsMock:
 _IN_ASYNC: contextvars.ContextVar[bool] = contextvars.ContextVar("_IN_ASYNC", default=False)
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The garbage collector off for the block, and back as it was (off stays off)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @functools.lru_cache(maxsize=16)
