@@ -231,7 +231,7 @@ def build_job(
     return build(
         ClassifierDetailedJobOut,
         overrides,
-        draw=_DETAILED_DRAW,
+        draw=_draw_detailed,
         inputs=DRAFT_FIELDS,
         status=status,
         rng=rng,
@@ -246,6 +246,3 @@ def _draw_detailed(
     nullables: bool | None,
 ) -> dict[str, Any]:
     return job_values(ClassifierDetailedJobOut, rng, overrides, status, nullables)
-
-
-_DETAILED_DRAW: Draw = _draw_detailed
