@@ -7,6 +7,14 @@ import pytest_classifierjobs
 from pytest_classifierjobs import lifecycle, mock, models, statuses, wire
 
 
+def printed_by(code: str) -> list[str]:
+    """The lines ``code`` prints in a fresh interpreter (nothing imported before it)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()
+
+
 def test_all_is_sorted_and_every_name_resolves() -> None:
     names = pytest_classifierjobs.__all__
     # isort's order, which ruff's RUF022 keeps: CONSTANTS, then Classes, then functions.
@@ -40,10 +48,7 @@ def test_importing_the_package_loads_each_name_with_its_module_on_first_access()
         "p.ClassifierJobOutFactory\n"
         "show()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines() == [
+    assert printed_by(code) == [
         "[] []",
         "[] ['ClassifierJobOutStatus']",
         "['attr', 'attrs'] ['ClassifierJobOut', 'ClassifierJobOutStatus']",
@@ -71,10 +76,7 @@ def test_a_fake_that_adds_and_serves_jobs_loads_neither_polyfactory_nor_faker() 
         "mock.factory.build()\n"
         "show()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines() == ["[]", "['faker', 'polyfactory']"]
+    assert printed_by(code) == ["[]", "['faker', 'polyfactory']"]
 
 
 def test_every_name_is_its_modules_own_object() -> None:
@@ -84,10 +86,7 @@ def test_every_name_is_its_modules_own_object() -> None:
         "names = [n for n in p.__all__ if globals()[n] is not getattr(p, n)]\n"
         "print(names, sorted(set(p.__all__) - set(dir(p))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.splitlines() == ["[] []"]
+    assert printed_by(code) == ["[] []"]
     # The one status enum, wherever it is imported from.
     assert (
         pytest_classifierjobs.ClassifierJobOutStatus
