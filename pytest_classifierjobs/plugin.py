@@ -334,19 +334,26 @@ def classifier_job_factory_fixture(
 
 
 @pytest.fixture(name="classifierjobs")
-def classifierjobs_fixture(
-    request: pytest.FixtureRequest,
-    classifier_job_factory: type[ClassifierDetailedJobOutFactory],
-) -> Iterator[ClassifierJobsMock]:
+def classifierjobs_fixture(request: pytest.FixtureRequest) -> Iterator[ClassifierJobsMock]:
     """The fake jobs API, active for this test; see ``ClassifierJobsMock``.
 
     Options come from ``@pytest.mark.classifierjobs(...)`` (closest first), then the command
     line, the ini file and the defaults. A request under the base URL that the fake does not
     handle fails the test at teardown unless the marker says ``assert_all_handled=False``.
+    The fake is ``ClassifierJobsMock(seed=<the test's seed>)``; in a test that also takes
+    ``classifier_job_factory``, it builds with that factory, so that both draw from one
+    randomness.
     """
     from .mock import ClassifierJobsMock  # noqa: PLC0415  (respx, httpx: not at start-up)
 
     options = _options(request)
+    # Only when the test asks for it: the factory loads polyfactory and Faker, which cost a
+    # run more than its first test (the fake draws the same jobs without them, drawing.py).
+    factory = (
+        request.getfixturevalue("classifier_job_factory")
+        if "classifier_job_factory" in request.fixturenames
+        else None
+    )
     if "respx_mock" in request.fixturenames:
         # respx asks its routers in the order they were started: the test's own routes first.
         request.getfixturevalue("respx_mock")
@@ -356,7 +363,7 @@ def classifierjobs_fixture(
         require_auth=options.require_auth,
         progression=options.progression,
         outcome=options.outcome,
-        factory=classifier_job_factory,
+        factory=factory,
         api_keys=options.api_keys,
         validation=options.validation,
         base_models=options.base_models,

@@ -171,6 +171,37 @@ def test_collecting_tests_that_do_not_use_the_fake_imports_nothing_heavy(
     assert [m for m in loaded["modules"] if m.startswith("pytest_classifierjobs")] == AT_START_UP
 
 
+@pytest.mark.parametrize(
+    ("signature", "loaded"),
+    [("classifierjobs", []), ("classifierjobs, classifier_job_factory", ["faker", "polyfactory"])],
+)
+def test_the_fake_loads_polyfactory_and_faker_only_for_a_test_that_takes_the_factory(
+    tmp_path: Path, pytester: pytest.Pytester, signature: str, loaded: list[str]
+) -> None:
+    # What the fake adds and serves it draws without them (drawing.py); they cost a run more
+    # than its first test.
+    pytester.makepyfile(
+        test_fake=f"""
+        def test_adds_and_gets({signature}):
+            job = classifierjobs.add(status="RUNNING")
+            assert classifierjobs.jobs[job.id] == job
+        """
+    )
+    script = tmp_path / "run_pytest.py"
+    script.write_text(RUN_PYTEST)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    out = tmp_path / "report.json"
+    command = [sys.executable, str(script), str(out), "-p", "pytest_classifierjobs.plugin"]
+    command += ["-p", "no:cacheprovider"]
+
+    subprocess.run(command, cwd=pytester.path, env=env, capture_output=True, check=True)
+
+    report = json.loads(out.read_text())
+    assert report["code"] == 0, report
+    assert sorted(top_level(report["modules"]) & {"polyfactory", "faker"}) == loaded
+
+
 @pytest.mark.skipif(
     os.environ.get("CLASSIFIERJOBS_EXPECT_INSTALLED") != "1",
     reason="only the nox sessions that install the wheel set CLASSIFIERJOBS_EXPECT_INSTALLED=1",
@@ -1595,6 +1626,25 @@ def test_marker_seed_is_the_tests_seed(pytester: pytest.Pytester) -> None:
     )
 
     pytester.runpytest("--classifierjobs-seed=1").assert_outcomes(passed=2)
+
+
+def test_a_fake_without_the_factory_draws_what_a_mock_with_the_tests_seed_draws(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+        from pytest_classifierjobs import ClassifierJobsMock
+
+        @pytest.mark.classifierjobs(seed=99, frozen_at=1_750_000_000)
+        def test_fake(classifierjobs):
+            twin = ClassifierJobsMock(seed=99, frozen_at=1_750_000_000)
+            assert [classifierjobs.add() for _ in range(3)] == [twin.add() for _ in range(3)]
+            assert classifierjobs.factory.build() == twin.factory.build()
+        """
+    )
+
+    pytester.runpytest().assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(
