@@ -217,7 +217,9 @@ class ClassifierJobsMock:
         self.faults = FaultQueue()
         #: The respx router the fake answers on (started by :meth:`start`).
         self.router = _Router(assert_all_called=False, assert_all_mocked=True)
-        self.router.route(name="classifierjobs").mock(side_effect=_side_effect(self._dispatch))
+        self.router.add(_CatchAllRoute(), name="classifierjobs").mock(
+            side_effect=_side_effect(self._dispatch)
+        )
         # The calls of each operation, oldest first: what ``routes`` shows. The respx routes
         # themselves are made when a test first asks for them (21 of them cost more than the
         # rest of the mock together).
@@ -869,6 +871,16 @@ class _Router(respx.MockRouter):
             return await super().aresolve(request)
         finally:
             _IN_ASYNC.reset(token)
+
+
+class _CatchAllRoute(respx.Route):
+    """The router's one route: it matches every request, and the fake places each (_dispatch)."""
+
+    def snapshot(self) -> None:
+        """Keep nothing to roll back to, as the router keeps nothing (:meth:`_Router.snapshot`).
+
+        respx's route snapshots itself when it is made, with a copy of its call list.
+        """
 
 
 def _bulk_statuses(

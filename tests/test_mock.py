@@ -145,7 +145,9 @@ def test_starting_again_and_again_keeps_nothing_to_roll_back_to() -> None:
         with fake, httpx.Client() as client:
             create(client)
     assert fake.router._snapshots == []
+    assert [route._snapshots for route in fake.router.routes] == [[]]
     assert fake.routes["create"].call_count == 3  # the calls are kept all the same
+    assert len(fake.router.calls) == 3
 
 
 def test_a_stopped_mock_can_start_again_with_its_jobs(real_server: str) -> None:
