@@ -9,7 +9,7 @@ polyfactory factories. The same ``Random`` gives the same job either way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from random import Random
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -110,11 +110,16 @@ def _detailed_values(
     status: ClassifierJobOutStatus,
     overrides: Mapping[str, Any],
     nullables: bool | None = None,
+    path: Sequence[ClassifierJobOutStatus] | None = None,
 ) -> dict[str, Any]:
-    """Every field of a coherent detailed job in ``status``: the job walked along a legal path."""
+    """Every field of a coherent detailed job in ``status``: the job walked along a legal path.
+
+    The path is drawn among those to ``status`` unless given (it must be legal and end there).
+    """
     draft = _draft(rng, overrides, nullables)
-    paths = _PATHS[status]
-    path = paths[rng.randrange(len(paths))] if len(paths) > 1 else paths[0]
+    if path is None:
+        paths = _PATHS[status]
+        path = paths[rng.randrange(len(paths))] if len(paths) > 1 else paths[0]
     job = progression.fresh_job(
         id=draft.id,
         model=draft.model,
@@ -226,12 +231,27 @@ def build_job(
     *,
     rng: Random,
     where: str,
+    path: Sequence[ClassifierJobOutStatus] | None = None,
 ) -> ClassifierDetailedJobOut:
-    """A coherent detailed job, as ``ClassifierDetailedJobOutFactory`` draws it from ``rng``."""
+    """A coherent detailed job, as ``ClassifierDetailedJobOutFactory`` draws it from ``rng``.
+
+    With ``path`` (statuses from creation, legal, ending in ``status``), the job has walked that
+    path rather than one drawn among those to ``status``.
+    """
+
+    def draw(
+        rng: Random,
+        overrides: dict[str, Any],
+        status: ClassifierJobOutStatus | None,
+        nullables: bool | None,
+    ) -> dict[str, Any]:
+        assert status is not None  # a path ends in a status
+        return _detailed_values(rng, status, overrides, nullables, path)
+
     return build(
         ClassifierDetailedJobOut,
         overrides,
-        draw=_draw_detailed,
+        draw=_draw_detailed if path is None else draw,
         inputs=DRAFT_FIELDS,
         status=status,
         rng=rng,

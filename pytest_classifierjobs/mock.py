@@ -65,7 +65,7 @@ from .faults import (
 )
 from .guard import is_mistral_host
 from .hints import unknown_name
-from .lifecycle import coherence_violations
+from .lifecycle import Progress, coherence_violations
 from .models import (
     ClassifierDetailedJobOut,
     ClassifierJobOut,
@@ -439,12 +439,7 @@ class ClassifierJobsMock:
         incoherent on purpose.
         """
         if job is None:
-            built = self._build(status, overrides, "add()")
-            if "created_at" not in overrides and "modified_at" not in overrides:
-                # A drawn history ends in the clock's recent past, not on a drawn date.
-                end = self.clock.now() - self._ages.randint(0, _ADDED_AGE_SECONDS)
-                built = shifted(built, end - built.modified_at)
-            return self.store.put(built)
+            return self.store.put(self._dated(self._build(status, overrides, "add()"), overrides))
         if status is not None or overrides:
             raise TypeError(
                 "add() takes either a job or status/overrides to build one, not both; "
@@ -460,6 +455,31 @@ class ClassifierJobsMock:
         if not isinstance(job, ClassifierDetailedJobOut):
             job = self._complete(job)
         return self.store.put(job)
+
+    def add_on_path(
+        self, path: Iterable[ClassifierJobOutStatus | str], **overrides: Any
+    ) -> ClassifierDetailedJobOut:
+        """Store a job just created (``QUEUED``) whose next GETs walk the rest of ``path``.
+
+        ``path`` is a legal life from creation (:func:`~pytest_classifierjobs.paths.every_path`
+        lists them, the ``classifier_job_path`` fixture runs a test once per path): it starts
+        with ``QUEUED`` and each step is one the transition graph allows. The job is built as
+        :meth:`add` builds one, with ``overrides``; each GET then shows the next status of the
+        path (:meth:`script`), and the last one sticks. A path that is not legal raises a
+        ``ValueError`` saying which step is not allowed and what may come there.
+        """
+        steps = _path_steps(path)
+        built = build_job(
+            ClassifierJobOutStatus.QUEUED,
+            overrides,
+            rng=self._draw_random(),
+            where="add_on_path()",
+            path=steps[:1],
+        )
+        stored = self.store.put(self._dated(built, overrides))
+        if len(steps) > 1:
+            self.store.script(stored.id, steps[1:])
+        return stored
 
     def add_many(
         self,
@@ -505,6 +525,19 @@ class ClassifierJobsMock:
         # ones made before, for nothing (none is garbage): half the time of a fill. It waits.
         with _collector_paused():
             return self.store.put_many(copies(build, statuses, self._factory_random, ends))
+
+    def _dated(
+        self, built: ClassifierDetailedJobOut, overrides: Mapping[str, Any]
+    ) -> ClassifierDetailedJobOut:
+        """A drawn job moved to end in the clock's recent past, unless the test dated it."""
+        if "created_at" in overrides or "modified_at" in overrides:
+            return built
+        end = self.clock.now() - self._ages.randint(0, _ADDED_AGE_SECONDS)
+        return shifted(built, end - built.modified_at)
+
+    def _draw_random(self) -> Random:
+        """The randomness :meth:`add` draws from: the factory's given, else the mock's own."""
+        return self._factory_random if self._factory is None else self._factory.__random__
 
     def _build(
         self, status: ClassifierJobOutStatus | str | None, overrides: dict[str, Any], where: str
@@ -906,6 +939,21 @@ def _bulk_statuses(
     if not taken:
         raise ValueError("add_many(status=[...]) needs at least one status")
     return [taken[index % len(taken)] for index in range(count)]
+
+
+def _path_steps(path: Iterable[ClassifierJobOutStatus | str]) -> list[ClassifierJobOutStatus]:
+    """``path``'s statuses, checked to be a legal life from creation."""
+    if isinstance(path, str) or not isinstance(path, Iterable):
+        raise TypeError(
+            "add_on_path() takes a list of statuses from QUEUED, such as "
+            f"['QUEUED', 'VALIDATING', 'FAILED_VALIDATION'], not {type(path).__name__} {path!r}"
+        )
+    steps = [parse_status(status) for status in path]
+    if not steps or steps[0] is not ClassifierJobOutStatus.QUEUED:
+        first = steps[0].value if steps else "nothing"
+        raise ValueError(f"a path starts where every job starts, at QUEUED, not at {first}")
+    Progress().walk(steps[1:])  # IllegalTransitionError (a ValueError) names the step and why
+    return steps
 
 
 def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:

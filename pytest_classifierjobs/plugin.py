@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import settings
+from .hints import unknown_name
 from .settings import FixtureOptions, RunSettings, SettingError
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .guard import MistralBlock
     from .mock import ClassifierJobsMock
     from .models import ClassifierDetailedJobOut
+    from .paths import LifecyclePath
     from .server import LiveServer
     from .statuses import ClassifierJobOutStatus
 
@@ -37,6 +39,8 @@ _SEEDS = pytest.StashKey[tuple[int, int, bool]]()
 # The suite-wide block of Mistral's hosts (--classifierjobs-block-mistral), while a test runs.
 _BLOCK: pytest.StashKey[MistralBlock] = pytest.StashKey()
 _STATUSES = "classifier_job_statuses"
+_PATHS = "classifier_job_paths"
+_PATH_OPTIONS = ("ending", "through", "max_length", "prefixes")
 _FAKE = "classifierjobs"  # the fake's fixture, and the marker of its options
 _WORKER_SEED = "classifierjobs_seed"  # the key of the run seed in xdist's workerinput
 
@@ -68,6 +72,9 @@ _HELP = {
     "advance the fake's clock instead of waiting (default: false).",
     "block_mistral": "true or false: fail any test, with the fake or not, that tries to reach a "
     "Mistral host (*.mistral.ai); the connection is refused (default: false).",
+    "check_sdk": "true or false: at start-up, compare the fake's models with the installed "
+    "mistralai SDK and stop the run on drift (python -m pytest_classifierjobs check-sdk) "
+    "(default: false).",
 }
 _METAVARS = {
     "base_url": "URL",
@@ -83,6 +90,7 @@ _METAVARS = {
     "multi_class_scores": "MODE",
     "instant_sleep": "BOOL",
     "block_mistral": "BOOL",
+    "check_sdk": "BOOL",
 }
 
 
@@ -111,6 +119,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "classifier_job_statuses(*statuses_or_groups): the job statuses that "
         "classifier_job_status runs this test over; groups: all, terminal, active, failed.",
+    )
+    config.addinivalue_line(
+        "markers",
+        "classifier_job_paths(ending=None, through=None, max_length=None, prefixes=False): the "
+        "lifecycle paths that classifier_job_path runs this test over (default: the 17 from "
+        "creation to a terminal status).",
     )
     raw: dict[str, tuple[str, str]] = {}
     for name in settings.RUN_OPTIONS:
@@ -144,14 +158,45 @@ def pytest_report_header(config: pytest.Config) -> str:
     return config.stash[_RUN].header()
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "classifier_job_status" not in metafunc.fixturenames or _parametrized_by_the_test(metafunc):
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not session.config.stash[_RUN].check_sdk:
         return
-    try:
-        statuses = _statuses(metafunc.definition.get_closest_marker(_STATUSES), metafunc.config)
-    except SettingError:
-        return  # pytest_collection_modifyitems reports it, naming the test
-    _parametrize(metafunc, statuses)
+    from .drift import report, sdk_differences  # noqa: PLC0415  (the SDK: only when asked)
+
+    differences = sdk_differences()
+    if any(one.known is None for one in differences):
+        # Before any test runs: a fake that answers another shape than the SDK reads would
+        # make the suite's results mean nothing.
+        raise pytest.UsageError(
+            f"--classifierjobs-check-sdk: the fake's models and the installed SDK differ\n"
+            f"{report(differences)}"
+        )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A bad marker is not parametrized over: pytest_collection_modifyitems reports it, naming
+    # the test.
+    if _ours_to_parametrize(metafunc, "classifier_job_status"):
+        try:
+            statuses = _statuses(metafunc.definition.get_closest_marker(_STATUSES), metafunc.config)
+        except SettingError:
+            pass
+        else:
+            ids = [status.value for status in statuses]
+            metafunc.parametrize("classifier_job_status", statuses, indirect=True, ids=ids)
+    if _ours_to_parametrize(metafunc, "classifier_job_path"):
+        try:
+            paths = _paths(metafunc.definition.get_closest_marker(_PATHS))
+        except SettingError:
+            pass
+        else:
+            ids = [path.id for path in paths]
+            metafunc.parametrize("classifier_job_path", paths, indirect=True, ids=ids)
+
+
+def _ours_to_parametrize(metafunc: pytest.Metafunc, name: str) -> bool:
+    """Whether the test uses the fixture ``name`` and leaves its parametrization to the plugin."""
+    return name in metafunc.fixturenames and not _parametrized_by_the_test(metafunc, name)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -164,12 +209,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept = []
     reported = set()
     for item in items:
-        statuses, fake = _our_markers(item)
-        if statuses is None and not fake:
+        statuses, paths, fake = _our_markers(item)
+        if statuses is None and paths is None and not fake:
             kept.append(item)  # most tests of most suites: nothing else to do
             continue
         try:
-            _check_markers(config, statuses, fake)
+            _check_markers(config, statuses, paths, fake)
         except SettingError as error:
             test = item.nodeid.partition("[")[0]  # once per test, not once per parameter
             if test not in reported:
@@ -183,29 +228,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items[:] = kept
 
 
-def _our_markers(item: pytest.Item) -> tuple[pytest.Mark | None, list[pytest.Mark]]:
-    """The closest ``classifier_job_statuses`` marker and the ``classifierjobs`` markers.
+def _our_markers(
+    item: pytest.Item,
+) -> tuple[pytest.Mark | None, pytest.Mark | None, list[pytest.Mark]]:
+    """The closest ``classifier_job_statuses`` and ``classifier_job_paths`` markers, and more.
 
-    Closest first, from one walk over the markers of the item and its parents.
+    The ``classifierjobs`` markers too, closest first: one walk over the item's and its parents'.
     """
-    statuses = None
+    statuses = paths = None
     fake = []
     for mark in item.iter_markers():
         if mark.name == _FAKE:
             fake.append(mark)
         elif mark.name == _STATUSES and statuses is None:
             statuses = mark
-    return statuses, fake
+        elif mark.name == _PATHS and paths is None:
+            paths = mark
+    return statuses, paths, fake
 
 
 def _activate_the_fake(item: pytest.Item) -> None:
     """Give a test with a marker of the plugin the fake, whether or not it asks for the fixture.
 
-    A test marked ``@pytest.mark.classifierjobs(...)`` or ``classifier_job_statuses(...)``
-    means to run against the fake: without it, one that forgot the fixture would reach the
-    network. As time-machine's marker does (and pytest's ``usefixtures``, at collection), the
-    fixture joins the names the test's set-up fills in, first: the fake is active before the
-    test's other fixtures set up.
+    A test marked ``@pytest.mark.classifierjobs(...)``, ``classifier_job_statuses(...)`` or
+    ``classifier_job_paths(...)`` means to run against the fake: without it, one that forgot
+    the fixture would reach the network. As time-machine's marker does (and pytest's
+    ``usefixtures``, at collection), the fixture joins the names the test's set-up fills in,
+    first: the fake is active before the test's other fixtures set up.
     """
     if isinstance(item, pytest.Function) and _FAKE not in item.fixturenames:
         # A new list: the cases of a parametrized test share theirs, and a marker may be on
@@ -214,9 +263,14 @@ def _activate_the_fake(item: pytest.Item) -> None:
 
 
 def _check_markers(
-    config: pytest.Config, statuses: pytest.Mark | None, fake: list[pytest.Mark]
+    config: pytest.Config,
+    statuses: pytest.Mark | None,
+    paths: pytest.Mark | None,
+    fake: list[pytest.Mark],
 ) -> None:
     _statuses(statuses, config)
+    if paths is not None:
+        _paths(paths)
     if not fake:
         return
     options = settings.fixture_options(config.stash[_RUN], [(m.args, m.kwargs) for m in fake])
@@ -229,15 +283,6 @@ def _check_markers(
             raise SettingError(f"@pytest.mark.classifierjobs(faults=...): {error}") from None
 
 
-def _parametrize(metafunc: pytest.Metafunc, statuses: tuple[ClassifierJobOutStatus, ...]) -> None:
-    metafunc.parametrize(
-        "classifier_job_status",
-        statuses,
-        indirect=True,
-        ids=[status.value for status in statuses],
-    )
-
-
 def _statuses(
     marker: pytest.Mark | None, config: pytest.Config
 ) -> tuple[ClassifierJobOutStatus, ...]:
@@ -246,13 +291,37 @@ def _statuses(
     return settings.marker_statuses(marker.args, marker.kwargs)
 
 
-def _parametrized_by_the_test(metafunc: pytest.Metafunc) -> bool:
-    """Whether the test parametrizes ``classifier_job_status`` itself; then it has its way."""
+def _paths(marker: pytest.Mark | None) -> list[LifecyclePath]:
+    """The paths a ``classifier_job_paths`` marker selects (every complete one without it)."""
+    from .paths import every_path, path_filter_error  # noqa: PLC0415  (attrs, the models)
+
+    if marker is None:
+        return every_path()
+    where = f"@pytest.mark.{_PATHS}"
+    if marker.args:
+        raise SettingError(
+            f"{where} takes keyword options only ({', '.join(_PATH_OPTIONS)}), got the "
+            f"positional argument {marker.args[0]!r}"
+        )
+    for name in marker.kwargs:
+        if name not in _PATH_OPTIONS:
+            raise SettingError(f"{where}: {unknown_name('option', name, _PATH_OPTIONS)}")
+    try:
+        found = every_path(**marker.kwargs)
+        if not found:
+            raise ValueError(path_filter_error(**marker.kwargs))
+    except (TypeError, ValueError) as error:
+        raise SettingError(f"{where}: {error}") from None
+    return found
+
+
+def _parametrized_by_the_test(metafunc: pytest.Metafunc, fixture: str) -> bool:
+    """Whether the test parametrizes ``fixture`` itself; then it has its way."""
     for marker in metafunc.definition.iter_markers("parametrize"):
         names = marker.args[0] if marker.args else marker.kwargs.get("argnames", ())
         if isinstance(names, str):
             names = names.split(",")
-        if "classifier_job_status" in (name.strip() for name in names):
+        if fixture in (name.strip() for name in names):
             return True
     return False
 
@@ -450,3 +519,33 @@ def classifier_job_fixture(
 ) -> ClassifierDetailedJobOut:
     """A coherent detailed job in ``classifier_job_status``, already stored in the fake."""
     return classifierjobs.add(status=classifier_job_status)
+
+
+@pytest.fixture(name="classifier_job_path")
+def classifier_job_path_fixture(request: pytest.FixtureRequest) -> LifecyclePath:
+    """The lifecycle path this case of the test runs with: the test runs once per legal path.
+
+    Which paths: ``@pytest.mark.classifier_job_paths(ending=..., through=..., max_length=...,
+    prefixes=...)``, else the 17 from creation to a terminal status (``paths.every_path()``).
+    """
+    path: LifecyclePath | None = getattr(request, "param", None)
+    if path is None:
+        message = (
+            "classifier_job_path is parametrized when tests are collected: name it in the "
+            "signature of the test or of a fixture the test uses, not only through "
+            "request.getfixturevalue()"
+        )
+        pytest.fail(message, pytrace=False)
+    return path
+
+
+@pytest.fixture(name="classifier_job_on_path")
+def classifier_job_on_path_fixture(
+    classifierjobs: ClassifierJobsMock, classifier_job_path: LifecyclePath
+) -> ClassifierDetailedJobOut:
+    """A job just created (``QUEUED``) in the fake, whose next GETs walk ``classifier_job_path``.
+
+    Each GET of the job shows the next status of the path; the last one sticks
+    (``ClassifierJobsMock.add_on_path``).
+    """
+    return classifierjobs.add_on_path(classifier_job_path)
