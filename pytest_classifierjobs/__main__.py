@@ -1,7 +1,9 @@
-"""``python -m pytest_classifierjobs``: serve the fake over HTTP, or print sample jobs.
+"""``python -m pytest_classifierjobs``: serve the fake, print sample jobs, or check the SDK.
 
 ``serve`` runs the live server until interrupted (for a TypeScript suite, a subprocess, a
-manual try with curl); ``sample`` prints coherent jobs as the API's JSON.
+manual try with curl); ``sample`` prints coherent jobs as the API's JSON; ``check-sdk``
+compares the fake's models with the installed ``mistralai`` and exits with 1 on drift
+(:mod:`pytest_classifierjobs.drift`).
 """
 
 from __future__ import annotations
@@ -90,7 +92,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m pytest_classifierjobs",
         description="The fake Mistral fine-tuning jobs API of pytest-classifierjobs.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{serve,sample}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{serve,sample,check-sdk}"
+    )
 
     serve = commands.add_parser(
         "serve",
@@ -203,6 +207,13 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the detailed form (get/start/cancel) with targets, events and checkpoints",
     )
+    commands.add_parser(
+        "check-sdk",
+        help="compare the fake's models with the installed mistralai SDK",
+        description="Compare every response model of the fake with the installed mistralai "
+        "SDK's (field names on the wire, required, nullable, enum values); print each "
+        "difference and exit with 1 on drift.",
+    )
     return parser
 
 
@@ -211,7 +222,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "check-sdk":
+        return _check_sdk()
     return _sample(args)
+
+
+def _check_sdk() -> int:
+    from .drift import report, sdk_differences  # noqa: PLC0415 - imports the SDK
+
+    differences = sdk_differences()
+    _print(report(differences))
+    return 1 if any(one.known is None for one in differences) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -316,9 +337,14 @@ def _sample(args: argparse.Namespace) -> int:
     factory: type[ClassifierDetailedJobOutFactory] = seeded_factory(args.seed)
     jobs = [factory.build(status=args.status) for _ in range(args.count)]
     bodies = [to_wire(job if args.detailed else job.summary()) for job in jobs]
+    _print(json.dumps(bodies[0] if args.count == 1 else bodies, indent=2))
+    return 0
+
+
+def _print(text: str) -> None:
+    """``text`` and a newline on stdout; a reader that stops early (``| head``) is no error."""
     try:
-        json.dump(bodies[0] if args.count == 1 else bodies, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(text + "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader stopped early (``| head``): not an error. Python would complain once
@@ -326,7 +352,6 @@ def _sample(args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
-    return 0
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ RUN_OPTIONS = (
     "multi_class_scores",
     "instant_sleep",
     "block_mistral",
+    "check_sdk",
 )
 
 #: The keyword options of ``@pytest.mark.classifierjobs``.
@@ -335,6 +336,8 @@ class RunSettings:
     instant_sleep: bool = False
     #: Fail any test, with the fake or not, that tries to reach a Mistral host (``guard.py``).
     block_mistral: bool = False
+    #: Stop the run at start-up if the installed mistralai disagrees with the models (drift.py).
+    check_sdk: bool = False
 
     def header(self) -> str:
         """The report-header line; it shows how to replay the run's data."""
@@ -371,6 +374,7 @@ def run_settings(
         "multi_class_scores": parse_multi_class_scores,
         "instant_sleep": parse_bool,
         "block_mistral": parse_bool,
+        "check_sdk": parse_bool,
     }
     for name, (text, origin) in raw.items():
         try:

@@ -935,7 +935,7 @@ ALL_STATUSES = [status.value for status in S]
         ),
         pytest.param(
             ["deploy"],
-            ["argument {serve,sample}: invalid choice", "'deploy'", "serve", "sample"],
+            ["argument {serve,sample,check-sdk}: invalid choice", "'deploy'", "check-sdk"],
             id="unknown-command",
         ),
         pytest.param(["serve", "--port"], ["argument --port: expected one argument"], id="no-port"),
@@ -981,7 +981,7 @@ def test_no_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_main([], capsys)
 
     assert (status, out) == (2, "")
-    assert "the following arguments are required: {serve,sample}" in err
+    assert "the following arguments are required: {serve,sample,check-sdk}" in err
 
 
 def test_a_bad_argument_in_a_subprocess(tmp_path: Path) -> None:
