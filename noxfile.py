@@ -153,6 +153,8 @@ OLDEST = [
     "cattrs==24.1.0",
     "pydantic==2.10.0",
 ]
+# The lower bound of the optional dependency of pytest_classifierjobs.strategies.
+OLDEST_HYPOTHESIS = "hypothesis==6.100.0"
 
 
 @nox.session(default=False)
@@ -163,7 +165,7 @@ def tests_oldest(session: nox.Session) -> None:
     the other sessions, and the reference comparison needs a newer pydantic than the lower bound
     (FastAPI's); everything else runs here.
     """
-    _install_wheel(session, *OLDEST, "pytest-xdist", "hypothesis")
+    _install_wheel(session, *OLDEST, "pytest-xdist", OLDEST_HYPOTHESIS)
     # tests/ only: docs/examples is a user's code, written with the SDK.
     session.run(
         "python", "-I", "-m", "pytest", "-m", "not sdk", "tests", "--ignore=tests/reference",
@@ -175,8 +177,8 @@ def tests_oldest(session: nox.Session) -> None:
 def demo(session: nox.Session) -> None:
     """The example consumer suite of docs/examples/, run verbosely against the fake API."""
     # pytest-xdist: the seed how-to shows a run with -n 2; time-machine: the timings how-to
-    # travels with it.
-    _install_wheel(session, SDK1, "pytest-xdist", *TIME_TRAVEL)
+    # travels with it; Hypothesis: the lifecycle-paths how-to draws paths with it.
+    _install_wheel(session, SDK1, "pytest-xdist", "hypothesis", *TIME_TRAVEL)
     session.run(
         "python", "-I", "-m", "pytest", "docs/examples", "-v", *session.posargs, env=INSTALLED_ENV
     )

@@ -26,6 +26,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "apicheck",
     "statustable",
+    "lifecyclegraph",
 ]
 
 source_suffix = {".md": "markdown"}
@@ -36,7 +37,7 @@ exclude_patterns = ["_build", "examples", "_ext"]
 # Names from other libraries in signatures (httpx.Request, respx.Route, typing) cannot resolve
 # then; everything of this package's must.
 nitpick_ignore_regex = [
-    ("py:.*", r"(httpx|respx|polyfactory|faker|attrs|cattrs|pytest|_pytest)(\..*)?"),
+    ("py:.*", r"(httpx|respx|polyfactory|faker|attrs|cattrs|pytest|_pytest|hypothesis)(\..*)?"),
     ("py:.*", r"(typing|collections\.abc|types|random|enum|threading|datetime)\..*"),
     ("py:class", r"(Any|Literal|Mapping|Iterable|Iterator|Sequence|TracebackType|Random)"),
     # Type variables of generic signatures (``build() -> T``): not objects to link to.

@@ -40,7 +40,25 @@ COMMANDS = shown_commands()
 
 
 def test_the_pages_show_commands() -> None:
-    assert {args[0] for _, args, _ in COMMANDS} == {"serve", "sample"}
+    assert {args[0] for _, args, _ in COMMANDS} == {"serve", "sample", "check-sdk"}
+
+
+@pytest.mark.parametrize(
+    ("args", "output"),
+    [(args, output) for _, args, output in COMMANDS if args[0] == "check-sdk"],
+    ids=[page for page, args, _ in COMMANDS if args[0] == "check-sdk"],
+)
+def test_check_sdk_prints_what_the_page_shows(args: list[str], output: str, tmp_path: Path) -> None:
+    # The page shows the SDK the examples run with (mistralai 1.12.4), which has no drift.
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest_classifierjobs", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert run.stdout == output
 
 
 @pytest.mark.parametrize(
