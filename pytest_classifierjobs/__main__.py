@@ -230,7 +230,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check_sdk() -> int:
     from .drift import report, sdk_differences  # noqa: PLC0415 - imports the SDK
 
-    differences = sdk_differences()
+    try:
+        differences = sdk_differences()
+    except ValueError as error:  # an SDK major the check does not know
+        print(f"python -m pytest_classifierjobs check-sdk: {error}", file=sys.stderr)
+        return 2
     _print(report(differences))
     return 1 if any(one.known is None for one in differences) else 0
 

@@ -24,10 +24,9 @@ from __future__ import annotations
 import enum
 import importlib
 import importlib.metadata
-import types
 import typing
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 import attrs
 
@@ -108,7 +107,9 @@ def sdk_differences(
     version = importlib.metadata.version("mistralai")
     major = int(version.split(".", 1)[0])
     if major not in _SDK_MODULES:
-        raise ValueError(f"mistralai {version} is installed; the check knows majors 1 and 2")
+        raise ValueError(
+            f"mistralai {version} is installed; the check knows the models of majors 1 and 2"
+        )
     sdk_models = importlib.import_module(
         "mistralai.client.models" if major == 2 else "mistralai.models"
     )
@@ -180,18 +181,19 @@ def _compare(
                 found.append(
                     Difference(name, field, f"the SDK lists {value!r}, which the fake never sends")
                 )
-        for our_class in mine.classes:
-            match = _closest(our_class, theirs.classes)
-            if match is not None:
-                _compare(our_class, match, found, compared)
+        if mine.classes and not theirs.classes:
+            found.append(Difference(name, field, "the fake sends an object; the SDK reads none"))
+        elif theirs.classes and not mine.classes:
+            found.append(Difference(name, field, "the SDK reads an object; the fake sends none"))
+        elif mine.classes:
+            for our_class in mine.classes:
+                _compare(our_class, _closest(our_class, theirs.classes), found, compared)
     for field in our_fields.keys() - sdk_fields.keys():
         found.append(Difference(name, field, "the fake sends it; the SDK has no such field"))
 
 
-def _closest(ours: type[Any], candidates: tuple[type[Any], ...]) -> type[Any] | None:
+def _closest(ours: type[Any], candidates: tuple[type[Any], ...]) -> type[Any]:
     """The SDK class (of a union's) that shares the most wire fields with ``ours``."""
-    if not candidates:
-        return None
     names = set(_our_fields(ours))
     return max(candidates, key=lambda sdk: len(names & set(_sdk_fields(sdk))))
 
@@ -221,7 +223,7 @@ def _described(annotation: Any, required: bool) -> _Field:
             values = (values or set()) | leaf
         elif leaf.__name__ == "UnrecognizedStr":
             open_values = True
-        elif isinstance(leaf, type) and issubclass(leaf, enum.Enum):
+        elif issubclass(leaf, enum.Enum):
             values = (values or set()) | {member.value for member in leaf}
         elif (attrs.has(leaf) or hasattr(leaf, "model_fields")) and not leaf.__name__.startswith(
             "Unknown"  # 2.x's catch-all member of an open union
@@ -244,17 +246,13 @@ def _leaves(annotation: Any) -> Iterator[Any]:
         yield None
     elif origin is Literal:
         yield frozenset(str(value) for value in args)
-    elif origin in (Union, types.UnionType, typing.Annotated, list, dict, tuple):
-        for arg in args[:1] if origin is typing.Annotated else args:
-            yield from _leaves(arg)
-    elif origin is not None and getattr(origin, "__name__", "") in ("OptionalNullable", "Nullable"):
+    elif origin is typing.Annotated:
+        yield from _leaves(args[0])
+    elif getattr(origin, "__name__", "") in ("OptionalNullable", "Nullable"):
         yield None  # speakeasy's aliases of "X | None" (and "or absent")
+        yield from _leaves(args[0])
+    elif origin is not None:  # a union, a list, a dict
         for arg in args:
             yield from _leaves(arg)
-    elif origin is not None:
-        for arg in args:
-            yield from _leaves(arg)
-    elif isinstance(annotation, type) and annotation.__name__ in ("Unset", "UNSET"):
-        return
-    elif isinstance(annotation, type):
+    elif annotation is not Any:  # Any: any JSON value, nothing to compare
         yield annotation

@@ -163,7 +163,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     from .drift import report, sdk_differences  # noqa: PLC0415  (the SDK: only when asked)
 
-    differences = sdk_differences()
+    try:
+        differences = sdk_differences()
+    except ValueError as error:  # an SDK major the check does not know
+        raise pytest.UsageError(f"--classifierjobs-check-sdk: {error}") from None
     if any(one.known is None for one in differences):
         # Before any test runs: a fake that answers another shape than the SDK reads would
         # make the suite's results mean nothing.

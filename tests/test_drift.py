@@ -195,3 +195,38 @@ def test_the_start_up_check_lets_a_run_without_drift_go_on(pytester: pytest.Pyte
     pytester.makepyfile("def test_nothing():\n    pass\n")
 
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_model_where_the_sdk_reads_another_kind_of_value_is_named_both_ways() -> None:
+    # An object where the SDK reads a status, and a string where it reads the hyperparameters.
+    changed = altered(
+        models.ClassifierJobOut,
+        drop="status",
+        add={"status": models.MetricOut},
+    )
+    flat = altered(models.ClassifierJobOut, drop="hyperparameters", add={"hyperparameters": str})
+
+    assert [str(one) for one in drift.sdk_differences({changed: JOB_NAMES})] == [
+        "ClassifierJobOut.status: the fake sends an object; the SDK reads none"
+    ]
+    assert [str(one) for one in drift.sdk_differences({flat: JOB_NAMES})] == [
+        "ClassifierJobOut.hyperparameters: the SDK reads an object; the fake sends none"
+    ]
+
+
+def test_an_sdk_major_the_check_does_not_know_is_an_error_everywhere(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pytester: pytest.Pytester,
+) -> None:
+    monkeypatch.setattr(importlib.metadata, "version", lambda _: "3.0.1")
+    message = "mistralai 3.0.1 is installed; the check knows the models of majors 1 and 2"
+
+    with pytest.raises(ValueError, match=message):
+        drift.sdk_differences()
+    assert main(["check-sdk"]) == 2
+    assert capsys.readouterr().err == f"python -m pytest_classifierjobs check-sdk: {message}\n"
+    pytester.makepyfile("def test_nothing():\n    pass\n")
+    result = pytester.runpytest("--classifierjobs-check-sdk=true")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"*--classifierjobs-check-sdk: {message}"])

@@ -234,6 +234,8 @@ def test_jobs_take_a_status_a_group_or_overrides() -> None:
         assert coherence_violations(job) == []
 
     assert run_examples(jobs("failed", suffix="nightly"), 100, check) == 100
+    assert find(jobs(S.CANCELLED), lambda _: True).status is S.CANCELLED
+    assert {find(jobs([S.QUEUED]), lambda _: True).status} == {S.QUEUED}
 
 
 def test_a_shrunk_job_is_still_coherent() -> None:
