@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import settings
-from .hints import unknown_name
 from .settings import FixtureOptions, RunSettings, SettingError
 
 if TYPE_CHECKING:
@@ -40,7 +39,6 @@ _SEEDS = pytest.StashKey[tuple[int, int, bool]]()
 _BLOCK: pytest.StashKey[MistralBlock] = pytest.StashKey()
 _STATUSES = "classifier_job_statuses"
 _PATHS = "classifier_job_paths"
-_PATH_OPTIONS = ("ending", "through", "max_length", "prefixes")
 _FAKE = "classifierjobs"  # the fake's fixture, and the marker of its options
 _WORKER_SEED = "classifierjobs_seed"  # the key of the run seed in xdist's workerinput
 
@@ -296,26 +294,11 @@ def _statuses(
 
 def _paths(marker: pytest.Mark | None) -> list[LifecyclePath]:
     """The paths a ``classifier_job_paths`` marker selects (every complete one without it)."""
-    from .paths import every_path, path_filter_error  # noqa: PLC0415  (attrs, the models)
-
-    if marker is None:
-        return every_path()
-    where = f"@pytest.mark.{_PATHS}"
-    if marker.args:
-        raise SettingError(
-            f"{where} takes keyword options only ({', '.join(_PATH_OPTIONS)}), got the "
-            f"positional argument {marker.args[0]!r}"
-        )
-    for name in marker.kwargs:
-        if name not in _PATH_OPTIONS:
-            raise SettingError(f"{where}: {unknown_name('option', name, _PATH_OPTIONS)}")
-    try:
-        found = every_path(**marker.kwargs)
-        if not found:
-            raise ValueError(path_filter_error(**marker.kwargs))
-    except (TypeError, ValueError) as error:
-        raise SettingError(f"{where}: {error}") from None
-    return found
+    return (
+        settings.marker_paths((), {})
+        if marker is None
+        else settings.marker_paths(marker.args, marker.kwargs)
+    )
 
 
 def _parametrized_by_the_test(metafunc: pytest.Metafunc, fixture: str) -> bool:

@@ -35,6 +35,7 @@ from .hints import did_you_mean, unknown_name
 from .statuses import ClassifierJobOutStatus
 
 if TYPE_CHECKING:
+    from .paths import LifecyclePath
     from .scores import MultiClassScores
     from .state.jobs import Progression
     from .timeline import Timings
@@ -44,6 +45,7 @@ __all__ = [
     "BOOLEAN_WORDS",
     "DEFAULT_BASE_URL",
     "FIXTURE_OPTIONS",
+    "PATH_OPTIONS",
     "RUN_OPTIONS",
     "VALIDATION_MODES",
     "FixtureOptions",
@@ -54,6 +56,7 @@ __all__ = [
     "choose_run_seed",
     "describe_statuses",
     "fixture_options",
+    "marker_paths",
     "marker_statuses",
     "parse_base_models",
     "parse_base_url",
@@ -128,6 +131,9 @@ ANY_BASE_MODEL = "*"
 
 _MARK = "@pytest.mark.classifierjobs"
 _STATUSES_MARK = "@pytest.mark.classifier_job_statuses"
+_PATHS_MARK = "@pytest.mark.classifier_job_paths"
+#: The keyword options of ``@pytest.mark.classifier_job_paths``.
+PATH_OPTIONS = ("ending", "through", "max_length", "prefixes")
 
 
 class SettingError(ValueError):
@@ -623,6 +629,31 @@ def marker_statuses(
         return parse_statuses(args)  # type: ignore[arg-type]  # checked above
     except SettingError as error:
         raise SettingError(f"{_STATUSES_MARK}: {error}") from None
+
+
+def marker_paths(args: Sequence[object], kwargs: Mapping[str, Any]) -> list[LifecyclePath]:
+    """The lifecycle paths a ``classifier_job_paths`` marker's arguments select.
+
+    Its keyword options are :func:`~pytest_classifierjobs.paths.every_path`'s; none selects the
+    17 complete paths.
+    """
+    from .paths import every_path, path_filter_error  # noqa: PLC0415  (attrs, the models)
+
+    if args:
+        raise SettingError(
+            f"{_PATHS_MARK} takes keyword options only ({', '.join(PATH_OPTIONS)}), got the "
+            f"positional argument {args[0]!r}"
+        )
+    for name in kwargs:
+        if name not in PATH_OPTIONS:
+            raise SettingError(f"{_PATHS_MARK}: {unknown_name('option', name, PATH_OPTIONS)}")
+    try:
+        found = every_path(**kwargs)
+        if not found:
+            raise ValueError(path_filter_error(**kwargs))
+    except (TypeError, ValueError) as error:
+        raise SettingError(f"{_PATHS_MARK}: {error}") from None
+    return found
 
 
 # --- reports ----------------------------------------------------------------------------------
