@@ -123,11 +123,10 @@ def docs(session: nox.Session) -> None:
     """
     if sys.version_info < SPHINX_PYTHON:
         session.skip("Sphinx 9 needs Python 3.11 or newer")
-    # The `docs` extra of pyproject.toml: the major versions the docs were built with.
-    docs_requirements = nox.project.load_toml(ROOT / "pyproject.toml")["project"][
-        "optional-dependencies"
-    ]["docs"]
-    _install_wheel(session, *docs_requirements)
+    # The `docs` extra of pyproject.toml (the major versions the docs were built with), and the
+    # `hypothesis` one: autodoc imports pytest_classifierjobs.strategies, which needs it.
+    extras = nox.project.load_toml(ROOT / "pyproject.toml")["project"]["optional-dependencies"]
+    _install_wheel(session, *extras["docs"], *extras["hypothesis"])
     session.run(
         "python", "-m", "sphinx", "-W", "-n", "--keep-going", "-b", "html",
         "docs", "docs/_build/html", *session.posargs,
