@@ -487,16 +487,24 @@ def classifier_job_status_fixture(request: pytest.FixtureRequest) -> ClassifierJ
     Which statuses: ``@pytest.mark.classifier_job_statuses(...)``, else
     ``--classifierjobs-statuses`` or the ini key, else all ten.
     """
-    status: ClassifierJobOutStatus | None = getattr(request, "param", None)
-    if status is None:
-        # A bad statuses marker never gets here: collection reported it and dropped the test.
+    status: ClassifierJobOutStatus = _case(request, "classifier_job_status")
+    return status
+
+
+def _case(request: pytest.FixtureRequest, fixture: str) -> Any:
+    """The value of this case of a fixture the plugin parametrizes at collection.
+
+    A bad marker never gets here: collection reported it and dropped the test. A fixture asked
+    for only through ``request.getfixturevalue()`` was not parametrized: that fails clearly.
+    """
+    value = getattr(request, "param", None)
+    if value is None:
         message = (
-            "classifier_job_status is parametrized when tests are collected: name it in the "
-            "signature of the test or of a fixture the test uses, not only through "
-            "request.getfixturevalue()"
+            f"{fixture} is parametrized when tests are collected: name it in the signature of "
+            "the test or of a fixture the test uses, not only through request.getfixturevalue()"
         )
         pytest.fail(message, pytrace=False)
-    return status
+    return value
 
 
 @pytest.fixture(name="classifier_job")
@@ -514,14 +522,7 @@ def classifier_job_path_fixture(request: pytest.FixtureRequest) -> LifecyclePath
     Which paths: ``@pytest.mark.classifier_job_paths(ending=..., through=..., max_length=...,
     prefixes=...)``, else the 17 from creation to a terminal status (``paths.every_path()``).
     """
-    path: LifecyclePath | None = getattr(request, "param", None)
-    if path is None:
-        message = (
-            "classifier_job_path is parametrized when tests are collected: name it in the "
-            "signature of the test or of a fixture the test uses, not only through "
-            "request.getfixturevalue()"
-        )
-        pytest.fail(message, pytrace=False)
+    path: LifecyclePath = _case(request, "classifier_job_path")
     return path
 
 
