@@ -9,6 +9,7 @@ polyfactory factories. The same ``Random`` gives the same job either way.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from random import Random
 from typing import Any, TypeVar, get_args, get_origin
@@ -214,11 +215,16 @@ def job_values(
     overrides: Mapping[str, Any],
     status: ClassifierJobOutStatus | None,
     nullables: bool | None,
+    *,
+    path: Sequence[ClassifierJobOutStatus] | None = None,
 ) -> dict[str, Any]:
-    """Every init field of a coherent ``model`` job in ``status`` (drawn when ``None``)."""
+    """Every init field of a coherent ``model`` job in ``status`` (drawn when ``None``).
+
+    ``path``: the statuses the job walked from creation, if not drawn (see ``build_job``).
+    """
     if status is None:
         status = rng.choice(_ALL_STATUSES)
-    values = _detailed_values(rng, status, overrides, nullables)
+    values = _detailed_values(rng, status, overrides, nullables, path)
     if model is ClassifierJobOut:
         for name in ("classifier_targets", "events", "checkpoints"):
             del values[name]
@@ -238,20 +244,10 @@ def build_job(
     With ``path`` (statuses from creation, legal, ending in ``status``), the job has walked that
     path rather than one drawn among those to ``status``.
     """
-
-    def draw(
-        rng: Random,
-        overrides: dict[str, Any],
-        status: ClassifierJobOutStatus | None,
-        nullables: bool | None,
-    ) -> dict[str, Any]:
-        assert status is not None  # a path ends in a status
-        return _detailed_values(rng, status, overrides, nullables, path)
-
     return build(
         ClassifierDetailedJobOut,
         overrides,
-        draw=_draw_detailed if path is None else draw,
+        draw=functools.partial(_draw_detailed, path=path),
         inputs=DRAFT_FIELDS,
         status=status,
         rng=rng,
@@ -264,5 +260,7 @@ def _draw_detailed(
     overrides: dict[str, Any],
     status: ClassifierJobOutStatus | None,
     nullables: bool | None,
+    *,
+    path: Sequence[ClassifierJobOutStatus] | None = None,
 ) -> dict[str, Any]:
-    return job_values(ClassifierDetailedJobOut, rng, overrides, status, nullables)
+    return job_values(ClassifierDetailedJobOut, rng, overrides, status, nullables, path=path)
