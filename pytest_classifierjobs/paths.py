@@ -25,7 +25,7 @@ from .lifecycle import TERMINAL_STATUSES, Progress
 from .models import ClassifierJobOutStatus
 from .settings import SettingError, parse_statuses
 
-__all__ = ["LifecyclePath", "every_path", "path_filter_error"]
+__all__ = ["LifecyclePath", "every_path", "path_filter_error", "statuses_named"]
 
 S = ClassifierJobOutStatus
 
@@ -86,8 +86,8 @@ def every_path(
     or group is a ``ValueError`` naming the closest one; a bad ``max_length`` a ``TypeError`` or
     ``ValueError``.
     """
-    endings = _statuses("ending", ending)
-    required = _statuses("through", through)
+    endings = statuses_named("ending", ending)
+    required = statuses_named("through", through)
     if max_length is not None:
         if isinstance(max_length, bool) or not isinstance(max_length, int):
             raise TypeError(f"max_length must be a whole number of statuses, not {max_length!r}")
@@ -98,7 +98,7 @@ def every_path(
         for path in _EVERY_PREFIX
         if (prefixes or path.complete)
         and (endings is None or path.final in endings)
-        and (required is None or required <= set(path))
+        and (required is None or set(required) <= set(path))
         and (max_length is None or len(path) <= max_length)
     ]
     return sorted(found, key=len)
@@ -119,11 +119,16 @@ def path_filter_error(
     return f"no legal path matches {named}; the paths are listed by every_path(prefixes=True)"
 
 
-def _statuses(what: str, given: StatusesArg) -> frozenset[ClassifierJobOutStatus] | None:
+def statuses_named(what: str, given: StatusesArg) -> tuple[ClassifierJobOutStatus, ...] | None:
+    """The statuses ``given`` names (a status, a group, or a list of them), in the enum's order.
+
+    ``None`` for ``None``. A misspelt status or group is a ``ValueError`` that starts with
+    ``what`` (the argument's name) and names the closest one.
+    """
     if given is None:
         return None
     names = [given] if isinstance(given, str | ClassifierJobOutStatus) else list(given)
     try:
-        return frozenset(parse_statuses([str(getattr(n, "value", n)) for n in names]))
+        return parse_statuses([str(getattr(n, "value", n)) for n in names])
     except SettingError as error:
         raise ValueError(f"{what}: {error}") from None

@@ -44,8 +44,7 @@ from .models import (
     ClassifierTargetOut,
 )
 from .overrides import check_overrides
-from .paths import LifecyclePath, every_path
-from .settings import SettingError, parse_statuses
+from .paths import LifecyclePath, StatusesArg, every_path, statuses_named
 
 __all__ = [
     "InvalidBody",
@@ -56,9 +55,6 @@ __all__ = [
     "lifecycle_paths",
     "training_files",
 ]
-
-StatusesArg = ClassifierJobOutStatus | str | Iterable[ClassifierJobOutStatus | str] | None
-
 
 # --- jobs ------------------------------------------------------------------------------------
 
@@ -73,7 +69,7 @@ def jobs(
     (``jobs("SUCCESS", model="my-base")``). A misspelt status, field or value is an error when
     the strategy is made, not when it first draws.
     """
-    statuses = _status_choices(status)
+    statuses = statuses_named("status", status) or tuple(ClassifierJobOutStatus)
     model = ClassifierDetailedJobOut if detailed else ClassifierJobOut
     # Checked now, with the first status: a bad override must fail where it is written.
     check_overrides(model, dict(overrides), "jobs()", status=statuses[0])
@@ -92,18 +88,6 @@ def jobs(
     return st.builds(
         build, st.sampled_from(statuses), st.randoms(note_method_calls=False, use_true_random=False)
     )
-
-
-def _status_choices(status: StatusesArg) -> tuple[ClassifierJobOutStatus, ...]:
-    if status is None:
-        return tuple(ClassifierJobOutStatus)
-    if isinstance(status, ClassifierJobOutStatus):
-        return (status,)
-    names = [status] if isinstance(status, str) else [getattr(s, "value", s) for s in status]
-    try:
-        return parse_statuses([str(name) for name in names])
-    except SettingError as error:
-        raise ValueError(f"status: {error}") from None
 
 
 # --- lifecycle paths ------------------------------------------------------------------------
