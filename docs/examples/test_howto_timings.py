@@ -126,8 +126,12 @@ def test_asyncio_sleep_is_instant_too(classifierjobs: ClassifierJobsMock) -> Non
     done = asyncio.run(wait_for_async(client, job.id))
 
     assert done.status == "SUCCESS"
-    # The whole training happened in the fake's time that the awaited sleeps added.
-    assert classifierjobs.clock.time() - created >= done.modified_at - done.created_at
+    # The whole training happened in the fake's time that the awaited sleeps added: the job's
+    # timestamps (whole seconds, rounded down) lie between its creation and the clock's now,
+    # minutes apart.
+    assert done.created_at <= created
+    assert done.modified_at <= classifierjobs.clock.time()
+    assert done.modified_at - done.created_at >= 60
 
 
 # --- a deadline -----------------------------------------------------------------------------------
