@@ -31,7 +31,8 @@ one changed with ``attrs.evolve``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from random import Random
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -156,18 +157,21 @@ class _CoherentBuild(Generic[T]):
         cls,
         status: ClassifierJobOutStatus | str | None,
         kwargs: dict[str, Any],
+        *,
         nullables: bool | None = None,
         rng: Random | None = None,
         where: str | None = None,
+        draw: drawing.Draw | None = None,
     ) -> T:
         """Build one instance, drawing from ``rng`` (by default the factory's own).
 
-        ``where`` names the call in the message of a bad override (``build()`` by default).
+        ``where`` names the call in the message of a bad override (``build()`` by default);
+        ``draw`` replaces the factory's ``_draw`` (a job drawn on a given path).
         """
         return drawing.build(
             cls.__model__,
             {**cls._declared(), **kwargs},
-            draw=cls._draw,
+            draw=cls._draw if draw is None else draw,
             inputs=cls._inputs,
             status=status,
             rng=cls.__random__ if rng is None else rng,
@@ -195,8 +199,23 @@ class _JobFactoryBase(_CoherentBuild[T]):
         overrides: dict[str, Any],
         status: ClassifierJobOutStatus | None,
         nullables: bool | None,
+        *,
+        path: Sequence[ClassifierJobOutStatus] | None = None,
     ) -> dict[str, Any]:
-        return drawing.job_values(cls.__model__, rng, overrides, status, nullables)
+        return drawing.job_values(cls.__model__, rng, overrides, status, nullables, path=path)
+
+    @classmethod
+    def _build_on_path(
+        cls, path: Sequence[ClassifierJobOutStatus], kwargs: dict[str, Any], where: str
+    ) -> T:
+        """A job that walked ``path`` (legal, from creation), with the subclass's declared values.
+
+        For ``ClassifierJobsMock.add_on_path``: a factory given to the fake builds its jobs, on
+        a path too, as ``build`` would.
+        """
+        return cls._build(
+            path[-1], kwargs, where=where, draw=functools.partial(cls._draw, path=path)
+        )
 
     @classmethod
     def build(cls, *_: Any, status: ClassifierJobOutStatus | str | None = None, **kwargs: Any) -> T:

@@ -28,7 +28,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from random import Random
 from types import MappingProxyType, TracebackType
 from typing import TYPE_CHECKING, Any
@@ -469,13 +469,8 @@ class ClassifierJobsMock:
         ``ValueError`` saying which step is not allowed and what may come there.
         """
         steps = _path_steps(path)
-        built = build_job(
-            ClassifierJobOutStatus.QUEUED,
-            overrides,
-            rng=self._draw_random(),
-            where="add_on_path()",
-            path=steps[:1],
-        )
+        # Built fresh: its history is the creation alone, not a re-queue after validation.
+        built = self._build(ClassifierJobOutStatus.QUEUED, overrides, "add_on_path()", steps[:1])
         stored = self.store.put(self._dated(built, overrides))
         if len(steps) > 1:
             self.store.script(stored.id, steps[1:])
@@ -535,20 +530,25 @@ class ClassifierJobsMock:
         end = self.clock.now() - self._ages.randint(0, _ADDED_AGE_SECONDS)
         return shifted(built, end - built.modified_at)
 
-    def _draw_random(self) -> Random:
-        """The randomness :meth:`add` draws from: the factory's given, else the mock's own."""
-        return self._factory_random if self._factory is None else self._factory.__random__
-
     def _build(
-        self, status: ClassifierJobOutStatus | str | None, overrides: dict[str, Any], where: str
+        self,
+        status: ClassifierJobOutStatus | str | None,
+        overrides: dict[str, Any],
+        where: str,
+        path: Sequence[ClassifierJobOutStatus] | None = None,
     ) -> ClassifierDetailedJobOut:
-        """A job built by the factory, every override checked first (named as ``where``)."""
+        """A job built by the factory, every override checked first (named as ``where``).
+
+        With ``path`` (legal, from creation, ending in ``status``), the job walked that path.
+        """
         if self._factory is None:
             # What the mock's own factory would draw, from the mock's randomness: the same jobs,
             # with no class to make and without importing polyfactory and Faker (drawing.py).
-            return build_job(status, overrides, rng=self._factory_random, where=where)
+            return build_job(status, overrides, rng=self._factory_random, where=where, path=path)
         check_overrides(self._factory.__model__, overrides, where, status=status)
-        return self._factory.build(status=status, **overrides)
+        if path is None:
+            return self._factory.build(status=status, **overrides)
+        return self._factory._build_on_path(path, overrides, where)
 
     def _complete(self, job: ClassifierJobOut) -> ClassifierDetailedJobOut:
         fields = attrs.asdict(job, recurse=False)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pytest_classifierjobs import ClassifierJobOutStatus, ClassifierJobsMock, coherence_violations
+from pytest_classifierjobs import (
+    ClassifierDetailedJobOutFactory,
+    ClassifierJobOutStatus,
+    ClassifierJobsMock,
+    coherence_violations,
+)
 from pytest_classifierjobs.lifecycle import TERMINAL_STATUSES, IllegalTransitionError, Progress
 from pytest_classifierjobs.paths import LifecyclePath, every_path, path_filter_error
 
@@ -198,6 +203,25 @@ def test_a_job_on_a_path_takes_overrides_and_the_mocks_seed() -> None:
 
     assert (job.suffix, job.auto_start) == ("nightly", False)
     assert two.add_on_path(path, suffix="nightly", auto_start=False) == job
+
+
+def test_a_job_on_a_path_is_built_by_the_factory_given_to_the_fake() -> None:
+    class Mine(ClassifierDetailedJobOutFactory):
+        model = "declared-model"
+        suffix = "declared"
+
+    path = statuses_of("QUEUED-VALIDATING-VALIDATED-QUEUED-RUNNING-SUCCESS")
+    with ClassifierJobsMock(seed=3, factory=Mine) as fake:
+        job = fake.add_on_path(path, suffix="given")
+        seen = polled(job.id, len(path))
+
+    # The subclass's declared values apply, as add() applies them; an override beats them.
+    assert (job.model, job.suffix) == ("declared-model", "given")
+    assert [event.data for event in job.events] == [{"status": "QUEUED"}]  # fresh, not re-queued
+    assert seen == [status.value for status in path[1:]] + ["SUCCESS"]
+    assert str(fake.jobs[job.id].fine_tuned_model).startswith("ft:classifier:declared-model:")
+    with pytest.raises(TypeError, match="add_on_path\\(\\) suffix"):
+        fake.add_on_path(path, suffix=3)
 
 
 def test_a_path_from_elsewhere_than_creation_is_refused() -> None:
