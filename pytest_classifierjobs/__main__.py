@@ -236,7 +236,7 @@ def _check_sdk() -> int:
         print(f"python -m pytest_classifierjobs check-sdk: {error}", file=sys.stderr)
         return 2
     _print(report(differences))
-    return 1 if any(one.known is None for one in differences) else 0
+    return 1 if any(one.drift for one in differences) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ from . import models
 __all__ = ["KNOWN_DIFFERENCES", "RESPONSE_MODELS", "Difference", "report", "sdk_differences"]
 
 #: Every response model the fake sends at the top of a body, with its SDK class's name in each
-#: major (``None``: the same as ours). The nested models are paired through the fields.
+#: major. The nested models are paired through the fields.
 RESPONSE_MODELS: Mapping[type[Any], Mapping[int, str]] = {
     models.ClassifierJobOut: {1: "ClassifierJobOut", 2: "ClassifierFineTuningJob"},
     models.ClassifierDetailedJobOut: {
@@ -93,6 +93,11 @@ class Difference:
     #: Why it is kept, when it is a known difference; ``None`` for drift.
     known: str | None = None
 
+    @property
+    def drift(self) -> bool:
+        """Whether the difference is drift, one not kept on purpose (:data:`KNOWN_DIFFERENCES`)."""
+        return self.known is None
+
     def __str__(self) -> str:
         return f"{self.model}.{self.field}: {self.problem}"
 
@@ -110,9 +115,7 @@ def sdk_differences(
         raise ValueError(
             f"mistralai {version} is installed; the check knows the models of majors 1 and 2"
         )
-    sdk_models = importlib.import_module(
-        "mistralai.client.models" if major == 2 else "mistralai.models"
-    )
+    sdk_models = importlib.import_module(_SDK_MODULES[major])
     found: list[Difference] = []
     compared: set[tuple[type[Any], type[Any]]] = set()
     for ours, names in (RESPONSE_MODELS if response_models is None else response_models).items():
@@ -127,8 +130,8 @@ def sdk_differences(
 def report(differences: list[Difference]) -> str:
     """The differences as ``check-sdk`` prints them: drift first, then the known ones."""
     version = importlib.metadata.version("mistralai")
-    drift = [one for one in differences if one.known is None]
-    known = [one for one in differences if one.known is not None]
+    drift = [one for one in differences if one.drift]
+    known = [one for one in differences if not one.drift]
     lines = [
         f"mistralai {version}: "
         + (f"{len(drift)} difference(s) with the fake's models" if drift else "no drift")
