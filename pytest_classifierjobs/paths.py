@@ -25,7 +25,7 @@ from .lifecycle import TERMINAL_STATUSES, Progress
 from .models import ClassifierJobOutStatus
 from .settings import SettingError, parse_statuses
 
-__all__ = ["LifecyclePath", "every_path", "path_filter_error", "statuses_named"]
+__all__ = ["LifecyclePath", "every_path", "selected_paths", "statuses_named"]
 
 S = ClassifierJobOutStatus
 
@@ -104,19 +104,25 @@ def every_path(
     return sorted(found, key=len)
 
 
-def path_filter_error(
+def selected_paths(
     *,
     ending: StatusesArg = None,
     through: StatusesArg = None,
     max_length: int | None = None,
     prefixes: bool = False,
-) -> str | None:
-    """Why these filters select no path, or ``None`` when they select some."""
-    if every_path(ending=ending, through=through, max_length=max_length, prefixes=prefixes):
-        return None
-    asked = {"ending": ending, "through": through, "max_length": max_length}
-    named = ", ".join(f"{key}={value!r}" for key, value in asked.items() if value is not None)
-    return f"no legal path matches {named}; the paths are listed by every_path(prefixes=True)"
+) -> list[LifecyclePath]:
+    """:func:`every_path`'s selection, for a parametrization or a strategy: never empty.
+
+    Filters that select no path are a ``ValueError`` that names them, as a bad filter is.
+    """
+    found = every_path(ending=ending, through=through, max_length=max_length, prefixes=prefixes)
+    if not found:
+        asked = {"ending": ending, "through": through, "max_length": max_length}
+        named = ", ".join(f"{key}={value!r}" for key, value in asked.items() if value is not None)
+        raise ValueError(
+            f"no legal path matches {named}; the paths are listed by every_path(prefixes=True)"
+        )
+    return found
 
 
 def statuses_named(what: str, given: StatusesArg) -> tuple[ClassifierJobOutStatus, ...] | None:

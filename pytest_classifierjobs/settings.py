@@ -637,7 +637,7 @@ def marker_paths(args: Sequence[object], kwargs: Mapping[str, Any]) -> list[Life
     Its keyword options are :func:`~pytest_classifierjobs.paths.every_path`'s; none selects the
     17 complete paths.
     """
-    from .paths import every_path, path_filter_error  # noqa: PLC0415  (attrs, the models)
+    from .paths import selected_paths  # noqa: PLC0415  (attrs, the models)
 
     if args:
         raise SettingError(
@@ -648,12 +648,9 @@ def marker_paths(args: Sequence[object], kwargs: Mapping[str, Any]) -> list[Life
         if name not in PATH_OPTIONS:
             raise SettingError(f"{_PATHS_MARK}: {unknown_name('option', name, PATH_OPTIONS)}")
     try:
-        found = every_path(**kwargs)
-        if not found:
-            raise ValueError(path_filter_error(**kwargs))
+        return selected_paths(**kwargs)
     except (TypeError, ValueError) as error:
         raise SettingError(f"{_PATHS_MARK}: {error}") from None
-    return found
 
 
 # --- reports ----------------------------------------------------------------------------------

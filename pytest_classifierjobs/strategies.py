@@ -44,7 +44,7 @@ from .models import (
     ClassifierTargetOut,
 )
 from .overrides import check_overrides
-from .paths import LifecyclePath, StatusesArg, every_path, statuses_named
+from .paths import LifecyclePath, StatusesArg, selected_paths, statuses_named
 
 __all__ = [
     "InvalidBody",
@@ -105,10 +105,9 @@ def lifecycle_paths(
     Shrinks to the shortest path, then to the earliest of its length. No path selected is a
     ``ValueError`` when the strategy is made.
     """
-    found = every_path(ending=ending, through=through, max_length=max_length, prefixes=prefixes)
-    if not found:
-        raise ValueError("no legal path matches these filters; see every_path(prefixes=True)")
-    return st.sampled_from(found)
+    return st.sampled_from(
+        selected_paths(ending=ending, through=through, max_length=max_length, prefixes=prefixes)
+    )
 
 
 # --- create bodies ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from pytest_classifierjobs import (
     coherence_violations,
 )
 from pytest_classifierjobs.lifecycle import TERMINAL_STATUSES, IllegalTransitionError, Progress
-from pytest_classifierjobs.paths import LifecyclePath, every_path, path_filter_error
+from pytest_classifierjobs.paths import LifecyclePath, every_path, selected_paths
 
 S = ClassifierJobOutStatus
 BASE = "https://api.mistral.ai"
@@ -150,13 +150,13 @@ def test_a_bad_filter_is_named(
 
 def test_filters_that_select_nothing_say_so() -> None:
     assert every_path(ending="SUCCESS", max_length=3) == []
-    assert path_filter_error(ending="SUCCESS", through=None, max_length=3, prefixes=False) == (
+    with pytest.raises(ValueError, match="no legal path matches") as raised:
+        selected_paths(ending="SUCCESS", max_length=3)
+    assert str(raised.value) == (
         "no legal path matches ending='SUCCESS', max_length=3; the paths are listed by "
         "every_path(prefixes=True)"
     )
-    assert (
-        path_filter_error(ending="SUCCESS", through=None, max_length=None, prefixes=False) is None
-    )
+    assert selected_paths(ending="SUCCESS") == every_path(ending="SUCCESS")
 
 
 def test_a_path_reads_as_its_id() -> None:
