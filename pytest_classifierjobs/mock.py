@@ -65,7 +65,7 @@ from .faults import (
 )
 from .guard import is_mistral_host
 from .hints import unknown_name
-from .lifecycle import Progress, coherence_violations
+from .lifecycle import coherence_violations
 from .models import (
     ClassifierDetailedJobOut,
     ClassifierJobOut,
@@ -76,6 +76,7 @@ from .models import (
     parse_status,
 )
 from .overrides import check_overrides, check_types, out_of_range
+from .paths import legal_path
 from .progression import fit_in_time, shifted
 from .routing import RouteMatch
 from .schemas import FilePurpose
@@ -468,7 +469,7 @@ class ClassifierJobsMock:
         path (:meth:`script`), and the last one sticks. A path that is not legal raises a
         ``ValueError`` saying which step is not allowed and what may come there.
         """
-        steps = _path_steps(path)
+        steps = legal_path(path, "add_on_path()")
         # Built fresh: its history is the creation alone, not a re-queue after validation.
         built = self._build(ClassifierJobOutStatus.QUEUED, overrides, "add_on_path()", steps[:1])
         stored = self.store.put(self._dated(built, overrides))
@@ -939,21 +940,6 @@ def _bulk_statuses(
     if not taken:
         raise ValueError("add_many(status=[...]) needs at least one status")
     return [taken[index % len(taken)] for index in range(count)]
-
-
-def _path_steps(path: Iterable[ClassifierJobOutStatus | str]) -> list[ClassifierJobOutStatus]:
-    """``path``'s statuses, checked to be a legal life from creation."""
-    if isinstance(path, str) or not isinstance(path, Iterable):
-        raise TypeError(
-            "add_on_path() takes a list of statuses from QUEUED, such as "
-            f"['QUEUED', 'VALIDATING', 'FAILED_VALIDATION'], not {type(path).__name__} {path!r}"
-        )
-    steps = [parse_status(status) for status in path]
-    if not steps or steps[0] is not ClassifierJobOutStatus.QUEUED:
-        first = steps[0].value if steps else "nothing"
-        raise ValueError(f"a path starts where every job starts, at QUEUED, not at {first}")
-    Progress().walk(steps[1:])  # IllegalTransitionError (a ValueError) names the step and why
-    return steps
 
 
 def _without(fields: dict[str, Any], name: str) -> dict[str, Any]:

@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .lifecycle import TERMINAL_STATUSES, Progress
-from .models import ClassifierJobOutStatus
+from .models import ClassifierJobOutStatus, parse_status
 from .settings import SettingError, parse_statuses
 
-__all__ = ["LifecyclePath", "every_path", "selected_paths", "statuses_named"]
+__all__ = ["LifecyclePath", "every_path", "legal_path", "selected_paths", "statuses_named"]
 
 S = ClassifierJobOutStatus
 
@@ -138,3 +138,23 @@ def statuses_named(what: str, given: StatusesArg) -> tuple[ClassifierJobOutStatu
         return parse_statuses([str(getattr(n, "value", n)) for n in names])
     except SettingError as error:
         raise ValueError(f"{what}: {error}") from None
+
+
+def legal_path(path: Iterable[ClassifierJobOutStatus | str], where: str) -> LifecyclePath:
+    """``path`` as a :class:`LifecyclePath`, checked to be a legal life from creation.
+
+    A string or a non-iterable is a ``TypeError``; a misspelt status, a path that does not start
+    at ``QUEUED`` or a step the transition graph does not allow, a ``ValueError`` that says
+    which. ``where`` names the call in the ``TypeError``'s message.
+    """
+    if isinstance(path, str) or not isinstance(path, Iterable):
+        raise TypeError(
+            f"{where} takes a list of statuses from QUEUED, such as "
+            f"['QUEUED', 'VALIDATING', 'FAILED_VALIDATION'], not {type(path).__name__} {path!r}"
+        )
+    steps = [parse_status(status) for status in path]
+    if not steps or steps[0] is not S.QUEUED:
+        first = steps[0].value if steps else "nothing"
+        raise ValueError(f"a path starts where every job starts, at QUEUED, not at {first}")
+    Progress().walk(steps[1:])  # IllegalTransitionError (a ValueError) names the step and why
+    return LifecyclePath(steps)
