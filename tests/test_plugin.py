@@ -121,6 +121,26 @@ with open(sys.argv[1], "w") as out:
         "modules": sorted(sys.modules),
     }, out)
 """
+
+
+def run_pytest_alone(tmp_path: Path, cwd: Path, *args: str) -> Any:
+    """RUN_PYTEST's report of a pytest run in ``cwd`` with ``args``, loading no plugin unasked.
+
+    No other plugin is loaded (pytest-respx, Faker's, Hypothesis's import httpx, faker, attrs):
+    what ``-p pytest_classifierjobs.plugin`` adds is the plugin's own doing. The run must pass.
+    """
+    script = tmp_path / "run_pytest.py"
+    script.write_text(RUN_PYTEST)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    out = tmp_path / "report.json"
+    command = [sys.executable, str(script), str(out), "-p", "no:cacheprovider", *args]
+    subprocess.run(command, cwd=cwd, env=env, capture_output=True, check=True)
+    report = json.loads(out.read_text())
+    assert report["code"] == 0, report
+    return report
+
+
 NO_FAKE = """
     import pytest
 
@@ -144,26 +164,13 @@ NO_FAKE = """
 def test_collecting_tests_that_do_not_use_the_fake_imports_nothing_heavy(
     tmp_path: Path, pytester: pytest.Pytester
 ) -> None:
-    # A whole pytest run in a fresh interpreter, with and without the plugin. No other plugin is
-    # loaded (pytest-respx, Faker's, Hypothesis's import httpx, faker, attrs): what the plugin adds
-    # is the difference between the two runs.
+    # A whole pytest run in a fresh interpreter, with and without the plugin: what the plugin
+    # adds is the difference between the two runs.
     pytester.makeini("[pytest]\nmarkers = slow\n")
     pytester.makepyfile(test_no_fake=NO_FAKE)
-    script = tmp_path / "run_pytest.py"
-    script.write_text(RUN_PYTEST)
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
 
-    def run(*args: str) -> Any:
-        out = tmp_path / "report.json"
-        command = [sys.executable, str(script), str(out), "--co", "-p", "no:cacheprovider", *args]
-        subprocess.run(command, cwd=pytester.path, env=env, capture_output=True, check=True)
-        report = json.loads(out.read_text())
-        assert report["code"] == 0, report
-        return report
-
-    without = run()
-    loaded = run("-p", "pytest_classifierjobs.plugin")
+    without = run_pytest_alone(tmp_path, pytester.path, "--co")
+    loaded = run_pytest_alone(tmp_path, pytester.path, "--co", "-p", "pytest_classifierjobs.plugin")
 
     assert (without["plugin"], loaded["plugin"]) == (None, pytest_classifierjobs.plugin.__file__)
     added = top_level(loaded["modules"]) - top_level(without["modules"])
@@ -187,18 +194,9 @@ def test_the_fake_loads_polyfactory_and_faker_only_for_a_test_that_takes_the_fac
             assert classifierjobs.jobs[job.id] == job
         """
     )
-    script = tmp_path / "run_pytest.py"
-    script.write_text(RUN_PYTEST)
-    env = {name: value for name, value in os.environ.items() if not name.startswith("PYTEST_")}
-    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-    out = tmp_path / "report.json"
-    command = [sys.executable, str(script), str(out), "-p", "pytest_classifierjobs.plugin"]
-    command += ["-p", "no:cacheprovider"]
 
-    subprocess.run(command, cwd=pytester.path, env=env, capture_output=True, check=True)
+    report = run_pytest_alone(tmp_path, pytester.path, "-p", "pytest_classifierjobs.plugin")
 
-    report = json.loads(out.read_text())
-    assert report["code"] == 0, report
     assert sorted(top_level(report["modules"]) & {"polyfactory", "faker"}) == loaded
 
 
