@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
-CORRECT = (
+CHANGE_LINE = (
     "        if status != history[-1]:  # a change: the same status twice in a row is one step\n"
 )
-BUGS = {
-    # Each status once: the re-queue after validation (QUEUED again) goes unreported.
-    "dedupe": "        if status not in history:\n",
-}
+# Each status once: the re-queue after validation (QUEUED again) goes unreported.
+EACH_STATUS_ONCE = "        if status not in history:\n"
 FINAL_LINE = 'FINAL = frozenset({"SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED"})\n'
 CANCELLATION_AS_FINAL = (
     'FINAL = frozenset({"SUCCESS", "FAILED", "FAILED_VALIDATION", "CANCELLED", '
@@ -48,6 +46,13 @@ def run_howto(pytester: pytest.Pytester, code: str) -> tuple[Counter[str], str]:
     return failed, result.stdout.str()
 
 
+def run_howto_with_bug(pytester: pytest.Pytester, line: str, bug: str) -> tuple[Counter[str], str]:
+    """Run the how-to's tests against its code with ``line`` replaced by ``bug``."""
+    code = (EXAMPLES / "status_history.py").read_text()
+    assert line in code  # the line to change is still the how-to's
+    return run_howto(pytester, code.replace(line, bug))
+
+
 def test_the_correct_code_passes_every_test(pytester: pytest.Pytester) -> None:
     failed, _ = run_howto(pytester, (EXAMPLES / "status_history.py").read_text())
 
@@ -57,9 +62,7 @@ def test_the_correct_code_passes_every_test(pytester: pytest.Pytester) -> None:
 def test_a_history_that_drops_the_requeue_is_missed_per_status_and_found_per_path(
     pytester: pytest.Pytester,
 ) -> None:
-    code = (EXAMPLES / "status_history.py").read_text()
-    assert CORRECT in code
-    failed, output = run_howto(pytester, code.replace(CORRECT, BUGS["dedupe"]))
+    failed, output = run_howto_with_bug(pytester, CHANGE_LINE, EACH_STATUS_ONCE)
 
     assert failed == Counter(
         # Not test_follows_a_job_in_each_status: a stored job never moves, so never re-queues.
@@ -73,9 +76,7 @@ def test_a_history_that_drops_the_requeue_is_missed_per_status_and_found_per_pat
 def test_a_cancellation_request_taken_as_final_is_found_every_way(
     pytester: pytest.Pytester,
 ) -> None:
-    code = (EXAMPLES / "status_history.py").read_text()
-    assert FINAL_LINE in code
-    failed, output = run_howto(pytester, code.replace(FINAL_LINE, CANCELLATION_AS_FINAL))
+    failed, output = run_howto_with_bug(pytester, FINAL_LINE, CANCELLATION_AS_FINAL)
 
     assert failed == Counter(
         {
